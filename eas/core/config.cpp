@@ -1,0 +1,241 @@
+#include "eas/core/config.hpp"
+
+#include <toml.hpp>
+
+#include <boost/asio/ip/address.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace easd {
+namespace {
+
+using table_value = toml::value;
+
+[[noreturn]] void fail_at(const table_value& v, const std::string& what, const std::string& hint) {
+  throw config_error(toml::format_error("[error] " + what, v, hint));
+}
+
+// Rejects keys the schema does not know, naming the key and its line.
+void check_keys(const table_value& section, const std::string& name, const std::set<std::string>& known) {
+  for (const auto& [key, value] : section.as_table()) {
+    if (!known.count(key)) fail_at(value, "unknown key " + name + "." + key, "not a setting of [" + name + "]");
+  }
+}
+
+template <class T>
+T get_or(const table_value& section, const std::string& key, T fallback) {
+  if (!section.contains(key)) return fallback;
+  try {
+    return toml::find<T>(section, key);
+  } catch (const toml::type_error& e) {
+    throw config_error(e.what());
+  }
+}
+
+std::int64_t get_int(const table_value& section, const std::string& key, std::int64_t fallback, std::int64_t lo,
+                     std::int64_t hi) {
+  const auto v = get_or<std::int64_t>(section, key, fallback);
+  if (v < lo || v > hi) {
+    fail_at(section.at(key), key + " out of range",
+            "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+  }
+  return v;
+}
+
+listen_endpoint parse_endpoint(const table_value& v) {
+  const auto text = toml::get<std::string>(v);
+  std::string host;
+  std::string port;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      fail_at(v, "bad listen address", "use \"[::1]:8443\" for IPv6");
+    }
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos) fail_at(v, "bad listen address", "use \"host:port\", e.g. \"0.0.0.0:443\"");
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(host, ec);
+  if (ec) fail_at(v, "bad listen address", "the host must be a literal IPv4 or IPv6 address");
+  unsigned long n = 0;
+  try {
+    std::size_t used = 0;
+    n = std::stoul(port, &used);
+    if (used != port.size()) throw std::invalid_argument("trailing");
+  } catch (const std::exception&) {
+    fail_at(v, "bad listen port", "the port must be a number 0..65535");
+  }
+  if (n > 65535) fail_at(v, "bad listen port", "the port must be a number 0..65535");
+  return {host, static_cast<std::uint16_t>(n)};
+}
+
+void read_server(const table_value& s, server_config& out) {
+  check_keys(s, "server", {"listen", "external_url", "io_threads", "trusted_proxies", "shutdown_grace_seconds",
+                           "max_connections"});
+  if (s.contains("listen")) {
+    out.listen.clear();
+    const auto& list = s.at("listen");
+    if (list.is_string()) {
+      out.listen.push_back(parse_endpoint(list));
+    } else {
+      if (!list.is_array() || list.as_array().empty()) fail_at(list, "bad listen", "a non-empty list of \"host:port\"");
+      for (const auto& e : list.as_array()) {
+        if (!e.is_string()) fail_at(e, "bad listen address", "a string \"host:port\"");
+        out.listen.push_back(parse_endpoint(e));
+      }
+    }
+  }
+  out.external_url = get_or<std::string>(s, "external_url", out.external_url);
+  if (!out.external_url.empty()) {
+    if (out.external_url.rfind("https://", 0) != 0 && out.external_url.rfind("http://", 0) != 0) {
+      fail_at(s.at("external_url"), "bad external_url", "must start with https:// (or http://)");
+    }
+    while (!out.external_url.empty() && out.external_url.back() == '/') out.external_url.pop_back();
+  }
+  out.io_threads = static_cast<unsigned>(get_int(s, "io_threads", out.io_threads, 0, 256));
+  out.trusted_proxies = get_or<std::vector<std::string>>(s, "trusted_proxies", out.trusted_proxies);
+  out.shutdown_grace = std::chrono::seconds(get_int(s, "shutdown_grace_seconds", out.shutdown_grace.count(), 0, 3600));
+  out.max_connections =
+      static_cast<std::size_t>(get_int(s, "max_connections", static_cast<std::int64_t>(out.max_connections), 1, 10'000'000));
+}
+
+void read_tls(const table_value& s, tls_config& out) {
+  check_keys(s, "tls", {"enabled", "certificate", "private_key"});
+  out.enabled = get_or<bool>(s, "enabled", out.enabled);
+  out.certificate = get_or<std::string>(s, "certificate", out.certificate.string());
+  out.private_key = get_or<std::string>(s, "private_key", out.private_key.string());
+}
+
+void read_imap(const table_value& s, imap_config& out) {
+  check_keys(s, "imap", {"host", "port", "security", "verify_certificate", "ca_file", "timeout_seconds"});
+  out.host = get_or<std::string>(s, "host", out.host);
+  if (out.host.empty()) fail_at(s.at("host"), "empty imap.host", "the IMAP server's host name or address");
+  out.port = static_cast<std::uint16_t>(get_int(s, "port", out.port, 1, 65535));
+  if (s.contains("security")) {
+    const auto sec = toml::find<std::string>(s, "security");
+    if (sec == "tls") out.security = imap_security::tls;
+    else if (sec == "starttls") out.security = imap_security::starttls;
+    else if (sec == "none") out.security = imap_security::none;
+    else fail_at(s.at("security"), "bad imap.security", "one of \"tls\", \"starttls\", \"none\"");
+  }
+  out.verify_certificate = get_or<bool>(s, "verify_certificate", out.verify_certificate);
+  out.ca_file = get_or<std::string>(s, "ca_file", out.ca_file.string());
+  out.timeout = std::chrono::seconds(get_int(s, "timeout_seconds", out.timeout.count(), 1, 300));
+}
+
+void read_auth(const table_value& s, auth_config& out) {
+  check_keys(s, "auth", {"cache_ttl_seconds", "failure_floor_ms", "max_failures_per_address",
+                         "max_failures_per_user", "failure_window_seconds"});
+  out.cache_ttl = std::chrono::seconds(get_int(s, "cache_ttl_seconds", out.cache_ttl.count(), 0, 86400));
+  out.failure_floor =
+      std::chrono::milliseconds(get_int(s, "failure_floor_ms", out.failure_floor.count(), 0, 30'000));
+  out.max_failures_per_address =
+      static_cast<unsigned>(get_int(s, "max_failures_per_address", out.max_failures_per_address, 1, 1'000'000));
+  out.max_failures_per_user =
+      static_cast<unsigned>(get_int(s, "max_failures_per_user", out.max_failures_per_user, 1, 1'000'000));
+  out.failure_window = std::chrono::seconds(get_int(s, "failure_window_seconds", out.failure_window.count(), 1, 86400));
+}
+
+void read_limits(const table_value& s, limits_config& out) {
+  check_keys(s, "limits", {"header_bytes_unauthenticated", "header_bytes", "body_bytes", "read_timeout_seconds",
+                           "write_timeout_seconds", "idle_timeout_seconds"});
+  auto size = [&](const char* key, std::size_t v, std::int64_t lo, std::int64_t hi) {
+    return static_cast<std::size_t>(get_int(s, key, static_cast<std::int64_t>(v), lo, hi));
+  };
+  out.header_bytes_unauthenticated = size("header_bytes_unauthenticated", out.header_bytes_unauthenticated, 1024, 1 << 20);
+  out.header_bytes = size("header_bytes", out.header_bytes, 1024, 1 << 20);
+  out.body_bytes = size("body_bytes", out.body_bytes, 1024, std::int64_t{1} << 32);
+  out.read_timeout = std::chrono::seconds(get_int(s, "read_timeout_seconds", out.read_timeout.count(), 1, 3600));
+  out.write_timeout = std::chrono::seconds(get_int(s, "write_timeout_seconds", out.write_timeout.count(), 1, 3600));
+  out.idle_timeout = std::chrono::seconds(get_int(s, "idle_timeout_seconds", out.idle_timeout.count(), 1, 3600));
+}
+
+void read_eas(const table_value& s, eas_config& out) {
+  check_keys(s, "eas", {"protocol_versions"});
+  if (!s.contains("protocol_versions")) return;
+  const auto& list = s.at("protocol_versions");
+  if (!list.is_array() || list.as_array().empty()) fail_at(list, "bad protocol_versions", "a non-empty list");
+  out.protocol_versions.clear();
+  for (const auto& e : list.as_array()) {
+    const auto v = e.is_string() ? parse_protocol_version(e.as_string().str) : std::nullopt;
+    // 2.5 and 12.0 need the legacy provisioning and body formats that easd does not implement.
+    if (!v || *v < protocol_version::v12_1) fail_at(e, "unsupported protocol version", "one of 12.1 14.0 14.1 16.0 16.1");
+    out.protocol_versions.push_back(*v);
+  }
+  std::sort(out.protocol_versions.begin(), out.protocol_versions.end());
+  out.protocol_versions.erase(std::unique(out.protocol_versions.begin(), out.protocol_versions.end()),
+                              out.protocol_versions.end());
+}
+
+void read_state(const table_value& s, state_config& out) {
+  check_keys(s, "state", {"path"});
+  out.path = get_or<std::string>(s, "path", out.path.string());
+}
+
+void read_log(const table_value& s, log_config& out) {
+  check_keys(s, "log", {"level"});
+  out.level = get_or<std::string>(s, "level", out.level);
+  static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (!levels.count(out.level)) fail_at(s.at("level"), "bad log.level", "one of trace debug info warn error off");
+}
+
+config from_value(const table_value& root, const std::filesystem::path& source) {
+  config c;
+  c.source = source;
+  check_keys(root, "", {"server", "tls", "imap", "auth", "limits", "eas", "state", "log"});
+  auto section = [&](const char* name, auto reader, auto& out) {
+    if (!root.contains(name)) return;
+    const auto& s = root.at(name);
+    if (!s.is_table()) fail_at(s, std::string("[") + name + "] must be a table", "");
+    reader(s, out);
+  };
+  section("server", read_server, c.server);
+  section("tls", read_tls, c.tls);
+  section("imap", read_imap, c.imap);
+  section("auth", read_auth, c.auth);
+  section("limits", read_limits, c.limits);
+  section("eas", read_eas, c.eas);
+  section("state", read_state, c.state);
+  section("log", read_log, c.log);
+
+  const std::string file = source.string();
+  if (c.tls.enabled && (c.tls.certificate.empty() || c.tls.private_key.empty())) {
+    throw config_error(file + ": [tls] certificate and private_key are required while tls.enabled = true");
+  }
+  if (c.server.external_url.empty()) {
+    throw config_error(file + ": [server] external_url is required (the base URL phones use, e.g. "
+                              "\"https://mail.example.com\")");
+  }
+  return c;
+}
+
+}  // namespace
+
+config parse_config(const std::string& text, const std::string& name) {
+  std::istringstream in(text);
+  try {
+    return from_value(toml::parse(in, name), name);
+  } catch (const toml::exception& e) {
+    throw config_error(e.what());
+  } catch (const std::out_of_range& e) {
+    throw config_error(name + ": " + e.what());
+  }
+}
+
+config load_config(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw config_error(file.string() + ": cannot open the configuration file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), file.string());
+}
+
+}  // namespace easd
