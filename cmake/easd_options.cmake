@@ -1,6 +1,6 @@
 # Compiler flags shared by every easd target, applied through the easd_warnings interface target.
 add_library(easd_warnings INTERFACE)
-target_compile_options(easd_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor)
+target_compile_options(easd_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow=local)
 if(EASD_WERROR)
   target_compile_options(easd_warnings INTERFACE -Werror)
 endif()

@@ -1,0 +1,62 @@
+#include "eas/protocol/command_table.hpp"
+
+namespace easd::protocol {
+namespace {
+
+using v = protocol_version;
+constexpr std::size_t KiB = 1024;
+constexpr std::size_t MiB = 1024 * KiB;
+
+// [MS-ASCMD] 2.2.1 and the command index of shared/protocol/commands.md §1. Versions below 12.1 are never
+// negotiated (see eas_config), so min_version 12.1 stands for "all".
+constexpr command_info standard_rows[] = {
+    {.name = "Sync", .root = "AirSync:Sync", .empty_body_allowed = true, .long_poll = true, .body_limit = 8 * MiB},
+    {.name = "SendMail", .root = "ComposeMail:SendMail", .body = body_kind::mime_or_wbxml, .body_limit = 64 * MiB},
+    {.name = "SmartForward", .root = "ComposeMail:SmartForward", .body = body_kind::mime_or_wbxml, .body_limit = 64 * MiB},
+    {.name = "SmartReply", .root = "ComposeMail:SmartReply", .body = body_kind::mime_or_wbxml, .body_limit = 64 * MiB},
+    {.name = "GetAttachment", .root = "", .max_version = v::v12_1, .body = body_kind::none, .body_limit = 0},
+    {.name = "GetHierarchy", .root = "", .max_version = v::v12_1, .body = body_kind::none, .body_limit = 0},
+    {.name = "FolderSync", .root = "FolderHierarchy:FolderSync", .body_limit = 64 * KiB},
+    {.name = "FolderCreate", .root = "FolderHierarchy:FolderCreate", .body_limit = 64 * KiB},
+    {.name = "FolderDelete", .root = "FolderHierarchy:FolderDelete", .body_limit = 64 * KiB},
+    {.name = "FolderUpdate", .root = "FolderHierarchy:FolderUpdate", .body_limit = 64 * KiB},
+    {.name = "MoveItems", .root = "Move:MoveItems"},
+    {.name = "GetItemEstimate", .root = "GetItemEstimate:GetItemEstimate"},
+    {.name = "MeetingResponse", .root = "MeetingResponse:MeetingResponse"},
+    {.name = "Search", .root = "Search:Search"},
+    {.name = "Settings", .root = "Settings:Settings"},
+    // Ping and Provision are not gated by provisioning ([MS-ASPROV] 3.2.5.1); the gate refines Ping.
+    {.name = "Ping", .root = "Ping:Ping", .empty_body_allowed = true, .needs_provisioning = false,
+     .long_poll = true, .body_limit = 64 * KiB},
+    {.name = "ItemOperations", .root = "ItemOperations:ItemOperations"},
+    {.name = "Provision", .root = "Provision:Provision", .needs_provisioning = false, .body_limit = 64 * KiB},
+    {.name = "ResolveRecipients", .root = "ResolveRecipients:ResolveRecipients"},
+    {.name = "ValidateCert", .root = "ValidateCert:ValidateCert"},
+    {.name = "Find", .root = "Find:Find", .min_version = v::v16_1},
+};
+
+}  // namespace
+
+const command_table& command_table::standard() {
+  static const command_table table{std::span<const command_info>(standard_rows)};
+  return table;
+}
+
+const command_info* command_table::find(std::string_view name) const noexcept {
+  for (const auto& row : rows_) {
+    if (row.name == name) return &row;
+  }
+  return nullptr;
+}
+
+std::string command_table::advertised_commands() const {
+  std::string out;
+  for (const auto& row : rows_) {
+    if (!row.handler) continue;
+    if (!out.empty()) out += ',';
+    out += row.name;
+  }
+  return out;
+}
+
+}  // namespace easd::protocol

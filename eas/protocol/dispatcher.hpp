@@ -1,0 +1,36 @@
+// Turns one authenticated EAS request into a reply: finds the command, checks the version, decodes and
+// checks the body, calls the handler — and answers every failure on the way with the status the request's
+// protocol version calls for ([MS-ASCMD] 2.2.2: body Status for 14.0+, HTTP code for 12.1).
+#pragma once
+
+#include "eas/protocol/command_table.hpp"
+#include "eas/protocol/status.hpp"
+#include "eas/wbxml/codec.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <string_view>
+
+namespace easd::protocol {
+
+// The reply for a common status: `<Root><Status>N</Status></Root>` in the command's own namespace for
+// 14.0+, else the 12.1 HTTP code with an empty body. Commands without a root answer with HTTP too.
+reply status_reply(const command_info& cmd, common_status s, protocol_version v, bool has_policy_key = true);
+
+class dispatcher {
+public:
+  dispatcher(const command_table& table, services& svc, wbxml::limits lim = {})
+      : table_(table), services_(svc), limits_(lim) {}
+
+  // `ctx.command` must name a command of the table (the server answers unknown names itself).
+  boost::asio::awaitable<reply> dispatch(request_context& ctx, std::string_view body) const;
+
+  const command_table& table() const noexcept { return table_; }
+
+private:
+  const command_table& table_;
+  services& services_;
+  wbxml::limits limits_;
+};
+
+}  // namespace easd::protocol

@@ -1,0 +1,44 @@
+// One HTTP request/response exchange as the routing code sees it, independent of the transport
+// (TLS or plain): the parsed header, a way to read the body with a limit, and the response being built.
+#pragma once
+
+#include "eas/server/request_log.hpp"
+#include "eas/server/server_context.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <functional>
+#include <string>
+
+namespace easd::server {
+
+namespace http_wire = boost::beast::http;
+
+enum class body_status { ok, too_large, failed };
+
+struct body_read {
+  body_status status = body_status::failed;
+  std::string bytes;
+};
+
+struct exchange {
+  const http_wire::request_header<>& request;
+  std::string client_address;
+  // Reads the whole body, refusing more than `limit` bytes. Call at most once, after authentication.
+  std::function<boost::asio::awaitable<body_read>(std::size_t limit)> read_body;
+
+  http_wire::response<http_wire::string_body> response;
+  bool close_after = false;  // e.g. an unread body is still on the wire
+  bool authenticated = false;
+  request_summary summary;
+};
+
+// Fills `ex.response` for any request of the public listener.
+boost::asio::awaitable<void> route_request(server_context& ctx, exchange& ex);
+
+// Sets status, standard headers and an empty or given body.
+void set_response(exchange& ex, unsigned status, std::string body = {}, std::string_view content_type = {});
+
+}  // namespace easd::server

@@ -1,0 +1,165 @@
+#include "eas/server/session.hpp"
+
+#include "eas/server/exchange.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <spdlog/spdlog.h>
+
+namespace easd::server {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+using request_parser = http_wire::request_parser<http_wire::string_body>;
+
+namespace {
+
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+constexpr std::chrono::seconds tls_shutdown_timeout{5};
+
+template <class Stream>
+net::awaitable<body_read> read_body_from(Stream& stream, beast::flat_buffer& buffer, request_parser& parser,
+                                         std::chrono::seconds timeout, std::size_t limit) {
+  body_read out;
+  parser.body_limit(limit);
+  if (!parser.is_done()) {
+    beast::get_lowest_layer(stream).expires_after(timeout);
+    auto [ec, n] = co_await http_wire::async_read(stream, buffer, parser, use_tuple);
+    if (ec) {
+      out.status = ec == http_wire::error::body_limit ? body_status::too_large : body_status::failed;
+      co_return out;
+    }
+  }
+  out.status = body_status::ok;
+  out.bytes = std::move(parser.get().body());
+  co_return out;
+}
+
+template <class Stream>
+net::awaitable<bool> write_response(Stream& stream, exchange& ex, std::chrono::seconds timeout) {
+  beast::get_lowest_layer(stream).expires_after(timeout);
+  auto [ec, n] = co_await http_wire::async_write(stream, ex.response, use_tuple);
+  ex.summary.bytes_out = ex.response.body().size();
+  co_return !ec;
+}
+
+// A request the parser refused before routing (header too large, malformed): answer and close.
+template <class Stream>
+net::awaitable<void> refuse(Stream& stream, server_context& ctx, unsigned status, const std::string& client) {
+  http_wire::request_header<> none;
+  exchange ex{none, client, nullptr, {}, true, false, {}};
+  set_response(ex, status);
+  ex.response.keep_alive(false);
+  ex.summary.command = "-";
+  ex.summary.client = client;
+  co_await write_response(stream, ex, ctx.cfg.limits.write_timeout);
+  log_request(ex.summary);
+}
+
+std::string client_address_of(server_context& ctx, const tcp::endpoint& peer,
+                              const http_wire::request_header<>& req) {
+  return http::client_address(peer.address(), req[http_wire::field::x_forwarded_for], ctx.proxies).to_string();
+}
+
+template <class Stream>
+net::awaitable<void> serve_requests(Stream& stream, server_context& ctx, connection_control& control,
+                                    tcp::endpoint peer) {
+  const auto& limits = ctx.cfg.limits;
+  beast::flat_buffer buffer;
+  bool authenticated_before = false;
+  for (bool first = true;; first = false) {
+    if (control.closing) co_return;
+    request_parser parser;
+    // Before a connection has carried an authenticated request, allow only small headers.
+    parser.header_limit(static_cast<std::uint32_t>(authenticated_before ? limits.header_bytes
+                                                                        : limits.header_bytes_unauthenticated));
+    control.idle = true;
+    beast::get_lowest_layer(stream).expires_after(first ? limits.read_timeout : limits.idle_timeout);
+    auto [ec, n] = co_await http_wire::async_read_header(stream, buffer, parser, use_tuple);
+    control.idle = false;
+    if (ec) {
+      if (ec == http_wire::error::header_limit) {
+        co_await refuse(stream, ctx, 431, peer.address().to_string());
+      } else if (ec.category() == make_error_code(http_wire::error::bad_method).category() &&
+                 ec != http_wire::error::end_of_stream && ec != http_wire::error::partial_message) {
+        // Bytes that are not HTTP: one 400, then the connection ends.
+        co_await refuse(stream, ctx, 400, peer.address().to_string());
+      }
+      co_return;
+    }
+
+    const auto started = std::chrono::steady_clock::now();
+    bool body_consumed = false;
+    auto& header = parser.get().base();
+    exchange ex{header, client_address_of(ctx, peer, header),
+                [&](std::size_t limit) {
+                  body_consumed = true;
+                  return read_body_from(stream, buffer, parser, limits.read_timeout, limit);
+                },
+                {}, false, false, {}};
+    co_await route_request(ctx, ex);
+    authenticated_before = authenticated_before || ex.authenticated;
+    const bool body_pending = !body_consumed && !parser.is_done();
+    ex.response.keep_alive(parser.get().keep_alive() && !ex.close_after && !body_pending && !control.closing &&
+                           !ctx.connections.shutting_down());
+    const bool written = co_await write_response(stream, ex, limits.write_timeout);
+    ex.summary.latency = std::chrono::steady_clock::now() - started;
+    log_request(ex.summary);
+    if (!written || !ex.response.keep_alive()) co_return;
+  }
+}
+
+}  // namespace
+
+net::awaitable<void> run_session(server_context& ctx, tcp::socket socket) {
+  auto control = std::make_shared<connection_control>(socket.get_executor());
+  auto registration = ctx.connections.admit(control);
+  if (!registration) {
+    boost::system::error_code ignored;
+    socket.close(ignored);  // over the connection limit or shutting down
+    co_return;
+  }
+  boost::system::error_code ec;
+  const auto peer = socket.remote_endpoint(ec);
+  if (ec) co_return;
+
+  try {
+    if (!ctx.tls) {
+      beast::tcp_stream stream(std::move(socket));
+      control->lowest = &stream;
+      co_await serve_requests(stream, ctx, *control, peer);
+      control->lowest = nullptr;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+      co_return;
+    }
+    auto tls = ctx.tls->current();  // this connection keeps the context it started with across reloads
+    beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls);
+    control->lowest = &beast::get_lowest_layer(stream);
+    beast::get_lowest_layer(stream).expires_after(ctx.cfg.limits.read_timeout);
+    auto [hs_ec] = co_await stream.async_handshake(net::ssl::stream_base::server, use_tuple);
+    if (hs_ec) {
+      spdlog::debug("TLS handshake failed client={} reason={}", peer.address().to_string(), hs_ec.message());
+      control->lowest = nullptr;
+      co_return;
+    }
+    co_await serve_requests(stream, ctx, *control, peer);
+    beast::get_lowest_layer(stream).expires_after(tls_shutdown_timeout);
+    co_await stream.async_shutdown(use_tuple);
+    control->lowest = nullptr;
+  } catch (const std::exception& e) {
+    // A bug, not input: the connection ends, the process and every other connection go on.
+    control->lowest = nullptr;
+    spdlog::error("connection failed client={} error={}", peer.address().to_string(), e.what());
+  }
+}
+
+}  // namespace easd::server
