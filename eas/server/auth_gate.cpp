@@ -39,9 +39,10 @@ net::awaitable<std::optional<identity>> authenticate(server_context& ctx, exchan
     co_return std::nullopt;
   }
   ex.summary.user = creds->user;
-  const auto verdict = co_await ctx.authenticator.authenticate(
-      backend::credentials{creds->user, creds->password, ex.client_address});
-  switch (verdict.outcome) {
+  // A named local, not a temporary: g++ 12 mis-destroys temporaries that live across a co_await.
+  const backend::credentials presented{creds->user, creds->password, ex.client_address};
+  const auto verdict = co_await ctx.authenticator.authenticate(presented);
+  switch (verdict.status) {
     case http::auth_status::ok:
       ex.authenticated = true;
       co_return identity{std::move(creds->user)};

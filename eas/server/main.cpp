@@ -1,4 +1,5 @@
 // easd — the one binary. This is the only file that wires concrete types together (ARCHITECTURE.md §2).
+#include "backend/imap/client/tls_context.hpp"
 #include "backend/imap/imap_credential_verifier.hpp"
 #include "eas/core/config.hpp"
 #include "eas/core/logging.hpp"
@@ -41,15 +42,6 @@ std::string join_versions(const std::vector<protocol_version>& versions) {
   return out;
 }
 
-// The client-side TLS context for IMAP: the system's trust store plus the configured CA file.
-std::shared_ptr<net::ssl::context> imap_tls_context(const imap_config& imap) {
-  auto ctx = std::make_shared<net::ssl::context>(net::ssl::context::tls_client);
-  ctx->set_default_verify_paths();
-  if (!imap.ca_file.empty()) ctx->load_verify_file(imap.ca_file.string());
-  ctx->set_verify_mode(imap.verify_certificate ? net::ssl::verify_peer : net::ssl::verify_none);
-  return ctx;
-}
-
 backend::imap::options imap_options(const imap_config& imap) {
   backend::imap::options o;
   o.host = imap.host;
@@ -64,8 +56,8 @@ backend::imap::options imap_options(const imap_config& imap) {
   return o;
 }
 
-http::authenticator::options auth_options(const auth_config& a) {
-  http::authenticator::options o;
+http::authenticator_options auth_options(const auth_config& a) {
+  http::authenticator_options o;
   o.cache_ttl = a.cache_ttl;
   o.failure_floor = a.failure_floor;
   o.max_failures_per_address = a.max_failures_per_address;
@@ -139,8 +131,10 @@ int serve(const std::string& config_path) {
     auto proxies = http::trusted_proxies::parse(cfg.server.trusted_proxies);
     if (!proxies) throw config_error(cfg.source.string() + ": [server] trusted_proxies: " + proxies.error().message());
 
-    backend::imap::imap_credential_verifier verifier(ioc.get_executor(), imap_options(cfg.imap),
-                                                     imap_tls_context(cfg.imap));
+    const auto imap = imap_options(cfg.imap);
+    auto imap_tls = backend::imap::make_tls_context(imap);
+    if (!imap_tls) throw config_error(cfg.source.string() + ": [imap] " + imap_tls.error().message());
+    backend::imap_credential_verifier verifier(ioc.get_executor(), imap, *imap_tls);
     http::authenticator authenticator(verifier, auth_options(cfg.auth));
     protocol::services services;
     const auto& commands = protocol::command_table::standard();

@@ -67,7 +67,7 @@ net::awaitable<void> refuse(Stream& stream, server_context& ctx, unsigned status
 
 std::string client_address_of(server_context& ctx, const tcp::endpoint& peer,
                               const http_wire::request_header<>& req) {
-  return http::client_address(peer.address(), req[http_wire::field::x_forwarded_for], ctx.proxies).to_string();
+  return http::client_address(peer.address(), req["X-Forwarded-For"], ctx.proxies).to_string();
 }
 
 template <class Stream>
