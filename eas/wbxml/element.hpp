@@ -56,7 +56,8 @@ public:
   const std::string& text() const noexcept { return text_; }
   void set_text(std::string text) { text_ = std::move(text); opaque_ = false; }
   // Marks content as raw bytes. The encoder emits OPAQUE only for elements whose table entry is a
-  // byte array (MS-ASDTYPE 2.7.1); elsewhere it writes STR_I (Thunderbird's decoder breaks on OPAQUE).
+  // byte array (MS-ASDTYPE 2.7.1); elsewhere it writes STR_I (Thunderbird's decoder breaks on OPAQUE),
+  // unless the bytes contain NUL, which STR_I cannot carry (see encode() in codec.hpp).
   void set_opaque(std::string bytes) { text_ = std::move(bytes); opaque_ = true; }
   // An element with neither children nor content encodes as an empty tag (no 0x40 bit).
   bool empty() const noexcept { return children_.empty() && text_.empty() && !opaque_; }

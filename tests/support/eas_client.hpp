@@ -18,7 +18,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -66,14 +65,16 @@ struct eas_response {
   std::optional<unsigned> eas_status() const;
   // XML rendering of the document for failure messages ("" without one).
   std::string xml() const;
+  // "HTTP 200 Status 137" plus the XML (or the first bytes of a non-WBXML body), for failure messages.
+  std::string describe() const;
 };
 
 // Thrown for transport failures: connect/handshake/write/read errors and timeouts.
-class eas_client_error : public std::system_error {
+class eas_client_error : public std::runtime_error {
 public:
   eas_client_error(boost::system::error_code ec, const std::string& what)
-      : std::system_error(ec.value(), std::generic_category(), what + ": " + ec.message()), code_(ec) {}
-  boost::system::error_code transport_code() const noexcept { return code_; }
+      : std::runtime_error(what + ": " + ec.message()), code_(ec) {}
+  boost::system::error_code code() const noexcept { return code_; }
 
 private:
   boost::system::error_code code_;

@@ -1,0 +1,33 @@
+#include "backend/imap/client/capabilities.hpp"
+
+namespace easd::backend::imap {
+
+capabilities capabilities::from_text(std::string_view atoms) {
+  capabilities c;
+  while (!atoms.empty()) {
+    auto sp = atoms.find(' ');
+    auto word = atoms.substr(0, sp);
+    if (!word.empty()) c.names_.emplace_back(word);
+    if (sp == std::string_view::npos) break;
+    atoms.remove_prefix(sp + 1);
+  }
+  return c;
+}
+
+capabilities capabilities::from_response(const response& r) {
+  capabilities c;
+  if (!is_data(r, "CAPABILITY")) return c;
+  for (std::size_t i = 1; i < r.data.size(); i = next_sibling(r.data, i)) {
+    if (r.data[i].kind == value_kind::atom) c.names_.push_back(r.data[i].text);
+  }
+  return c;
+}
+
+bool capabilities::has(std::string_view name) const noexcept {
+  for (const auto& n : names_) {
+    if (iequals(n, name)) return true;
+  }
+  return false;
+}
+
+}  // namespace easd::backend::imap

@@ -1,0 +1,30 @@
+// The server's capability list (RFC 9051 §7.2.2), from a CAPABILITY response or a [CAPABILITY ...] code.
+// Names compare case-insensitively: has("auth=plain") finds "AUTH=PLAIN".
+#pragma once
+
+#include "backend/imap/client/response.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace easd::backend::imap {
+
+class capabilities {
+public:
+  capabilities() = default;
+
+  // From the argument text of a [CAPABILITY ...] response code: space-separated atoms.
+  static capabilities from_text(std::string_view atoms);
+  // From an untagged "* CAPABILITY ..." response; atoms after the name, anything else ignored.
+  static capabilities from_response(const response& r);
+
+  bool has(std::string_view name) const noexcept;
+  bool empty() const noexcept { return names_.empty(); }
+  const std::vector<std::string>& names() const noexcept { return names_; }
+
+private:
+  std::vector<std::string> names_;
+};
+
+}  // namespace easd::backend::imap

@@ -1,0 +1,111 @@
+// One client connection to an IMAP server: connect (TCP, implicit TLS or STARTTLS), greeting,
+// CAPABILITY, ID (RFC 2971), authentication (AUTHENTICATE PLAIN with SASL-IR, RFC 4959 / 4616; LOGIN as
+// fallback) and LOGOUT. Later: IDLE, NOTIFY, CONDSTORE/QRESYNC, FETCH with streamed literals.
+//
+// Contract:
+// - One operation at a time, awaited from one coroutine; not thread-safe. If the io_context runs on
+//   several threads, await from a coroutine that runs on a strand. Completions resume on the awaiting
+//   coroutine's executor; the socket is created on the executor given to connect().
+// - Every operation has a deadline (options::connect_timeout / command_timeout); when it passes, the
+//   pending read or write is cancelled and the operation returns error::timeout.
+// - Errors are values (error.hpp). After any error other than auth_failed, command_failed,
+//   login_disabled or unsendable_argument the connection is unusable; every later call fails at once.
+// - Cancelling the awaiting coroutine cancels the pending I/O; the connection is then unusable.
+// - The ssl::context passed to connect() must outlive the connection.
+#pragma once
+
+#include "backend/imap/client/capabilities.hpp"
+#include "backend/imap/client/command.hpp"
+#include "backend/imap/client/options.hpp"
+#include "backend/imap/client/response_parser.hpp"
+#include "eas/core/result.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace easd::backend::imap {
+
+class connection {
+  struct private_tag {};
+
+public:
+  // Connects, secures the channel as opts.sec says and reads the greeting and the capabilities. A BYE
+  // greeting is error::unavailable; a PREAUTH greeting where STARTTLS was required is error::tls_failed
+  // (the upgrade can no longer happen, RFC 9051 §11.1).
+  static boost::asio::awaitable<result<std::unique_ptr<connection>>> connect(
+      boost::asio::any_io_executor ex, boost::asio::ssl::context& tls, options opts);
+
+  connection(private_tag, boost::asio::any_io_executor ex, boost::asio::ssl::context& tls, options opts);
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+  ~connection();
+
+  // The server's current capabilities. After STARTTLS only those announced over TLS; after login those
+  // of the server's [CAPABILITY] code if it sent one, else those of before login.
+  const capabilities& caps() const noexcept { return caps_; }
+  bool authenticated() const noexcept { return authenticated_; }
+  bool tls_active() const noexcept { return tls_; }
+
+  // Sends ID with the given field/value pairs (strings quoted or sent as literals); does nothing when the
+  // server does not offer ID. NO/BAD: error::command_failed.
+  boost::asio::awaitable<result<void>> id(std::vector<std::pair<std::string, std::string>> fields);
+
+  // AUTHENTICATE PLAIN when the server offers AUTH=PLAIN (initial response with SASL-IR, else after the
+  // continuation), otherwise LOGIN with quoted strings or literals ({n+} with LITERAL+/LITERAL-, else
+  // synchronising). Never LOGIN under LOGINDISABLED (error::login_disabled, nothing sent). A user or
+  // password holding NUL, CR or LF, or an empty user, is error::unsendable_argument and nothing is sent.
+  // NO or BAD is error::auth_failed, except NO [UNAVAILABLE] / [SERVERBUG], which are error::unavailable.
+  // On a PREAUTH connection there is nothing to verify: error::protocol_error.
+  boost::asio::awaitable<result<void>> login(std::string user, std::string password);
+
+  // LOGOUT, then closes the socket. The server's BYE and close are the expected end.
+  boost::asio::awaitable<result<void>> logout();
+
+  // Closes the socket at once; the connection is unusable afterwards.
+  void close() noexcept;
+
+private:
+  using clock = std::chrono::steady_clock;
+
+  boost::asio::awaitable<result<void>> open();
+  boost::asio::awaitable<result<void>> tls_handshake(clock::time_point deadline);
+  boost::asio::awaitable<result<void>> starttls(clock::time_point deadline);
+  boost::asio::awaitable<result<void>> refresh_capabilities(clock::time_point deadline);
+  boost::asio::awaitable<result<std::size_t>> read_some(clock::time_point deadline);
+  boost::asio::awaitable<result<void>> write(std::string_view bytes, clock::time_point deadline);
+  boost::asio::awaitable<result<response>> read_response(clock::time_point deadline);
+  // Sends the chunks of one command, waiting for a continuation between chunks, and returns the
+  // command's tagged response (which may come early, when the server refuses a literal).
+  boost::asio::awaitable<result<response>> run(std::string tag, std::vector<std::string> chunks,
+                                               clock::time_point deadline);
+
+  result<void> usable() const;
+  error_code lost(error_code ec);
+  std::string next_tag();
+  literal_mode literals() const noexcept;
+
+  options opts_;
+  boost::asio::ssl::stream<boost::asio::ip::tcp::socket> stream_;
+  response_parser parser_;
+  capabilities caps_;
+  std::vector<char> rbuf_;
+  std::size_t rbegin_ = 0;
+  std::size_t rend_ = 0;
+  std::uint32_t tag_counter_ = 0;
+  bool tls_ = false;
+  bool authenticated_ = false;
+  bool bye_ = false;
+  bool broken_ = false;
+};
+
+}  // namespace easd::backend::imap
