@@ -7,7 +7,7 @@ if(EASD_WERROR)
 endif()
 # Boost.Asio: no deprecated interfaces; coroutines from the standard library.
 target_compile_definitions(easd_warnings INTERFACE
-  BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_HAS_CO_AWAIT BOOST_BEAST_USE_STD_STRING_VIEW)
+  BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_HAS_CO_AWAIT)
 
 if(EASD_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

@@ -45,19 +45,18 @@ boost::asio::awaitable<reply> dispatcher::dispatch(request_context& ctx, std::st
   if (ctx.version < cmd->min_version || ctx.version > cmd->max_version) {
     co_return status_reply(*cmd, common_status::version_not_supported, ctx.version);
   }
-  if (!cmd->handler) {
-    co_return status_reply(*cmd, common_status::command_not_supported, ctx.version);
-  }
 
   const bool wbxml_body = cmd->body == body_kind::wbxml ||
                           (cmd->body == body_kind::mime_or_wbxml && status_in_body(ctx.version));
   if (!wbxml_body) {
     // Raw MIME (12.1 SendMail family) or no body at all: the handler reads ctx and the bytes itself.
     ctx.raw_body = body;
+    if (!cmd->handler) co_return status_reply(*cmd, common_status::command_not_supported, ctx.version);
     co_return co_await cmd->handler(services_, ctx, nullptr);
   }
   if (body.empty()) {
     if (!cmd->empty_body_allowed) co_return status_reply(*cmd, common_status::invalid_content, ctx.version);
+    if (!cmd->handler) co_return status_reply(*cmd, common_status::command_not_supported, ctx.version);
     co_return co_await cmd->handler(services_, ctx, nullptr);
   }
   auto doc = wbxml::decode(body, limits_);
@@ -70,6 +69,9 @@ boost::asio::awaitable<reply> dispatcher::dispatch(request_context& ctx, std::st
     // A Cmd that does not match its document is refused, never dispatched on the document's name.
     co_return status_reply(*cmd, common_status::invalid_xml, ctx.version);
   }
+  // A known command without a handler yet is "not supported" — after its request proved well-formed,
+  // so a device learns about a malformed request first.
+  if (!cmd->handler) co_return status_reply(*cmd, common_status::command_not_supported, ctx.version);
   co_return co_await cmd->handler(services_, ctx, &*doc);
 }
 

@@ -93,13 +93,17 @@ std::string server::reload_tls() {
 
 void server::shut_down(std::function<void()> done) {
   if (shutting_down_.exchange(true)) return;
-  spdlog::info("shutting down connections={}", connections_.size());
-  net::post(accept_strand_, [this] {
-    for (auto& a : acceptors_) a.close();
+  // One posted step, so the io_context cannot run out of work between closing the acceptors and arming
+  // the drain timer (which would end run() without `done`).
+  net::post(ioc_, [this, done = std::move(done)]() mutable {
+    spdlog::info("shutting down connections={}", connections_.size());
+    net::post(accept_strand_, [this] {
+      for (auto& a : acceptors_) a.close();
+    });
+    connections_.shut_down();
+    on_drained_ = std::move(done);
+    drain(std::chrono::steady_clock::now() + cfg_.server.shutdown_grace);
   });
-  connections_.shut_down();
-  on_drained_ = std::move(done);
-  net::post(ioc_, [this] { drain(std::chrono::steady_clock::now() + cfg_.server.shutdown_grace); });
 }
 
 void server::drain(std::chrono::steady_clock::time_point deadline) {

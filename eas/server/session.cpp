@@ -14,6 +14,8 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
+
 namespace easd::server {
 
 namespace net = boost::asio;
@@ -25,11 +27,33 @@ namespace {
 
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 constexpr std::chrono::seconds tls_shutdown_timeout{5};
+// After refusing a request whose body is still arriving (401, 413), read and drop a bounded amount of it
+// so the client finishes sending and reads our answer instead of a connection reset.
+constexpr std::chrono::seconds linger_timeout{2};
+constexpr std::size_t linger_bytes_unauthenticated = 64 * 1024;
+constexpr std::size_t linger_bytes = 4u << 20;
+
+template <class Stream>
+net::awaitable<void> discard_pending_body(Stream& stream, std::size_t max_bytes) {
+  beast::get_lowest_layer(stream).expires_after(linger_timeout);
+  std::array<char, 16 * 1024> scratch;
+  for (std::size_t total = 0; total < max_bytes;) {
+    auto [ec, n] = co_await stream.async_read_some(net::buffer(scratch), use_tuple);
+    if (ec) co_return;
+    total += n;
+  }
+}
 
 template <class Stream>
 net::awaitable<body_read> read_body_from(Stream& stream, beast::flat_buffer& buffer, request_parser& parser,
                                          std::chrono::seconds timeout, std::size_t limit) {
   body_read out;
+  // Beast checks Content-Length against the limit when the header completes, so a limit chosen after
+  // routing is applied here by hand; body_limit still bounds chunked bodies as they arrive.
+  if (const auto length = parser.content_length(); length && *length > limit) {
+    out.status = body_status::too_large;
+    co_return out;
+  }
   parser.body_limit(limit);
   if (!parser.is_done()) {
     beast::get_lowest_layer(stream).expires_after(timeout);
@@ -82,6 +106,7 @@ net::awaitable<void> serve_requests(Stream& stream, server_context& ctx, connect
     // Before a connection has carried an authenticated request, allow only small headers.
     parser.header_limit(static_cast<std::uint32_t>(authenticated_before ? limits.header_bytes
                                                                         : limits.header_bytes_unauthenticated));
+    parser.body_limit(limits.body_bytes);  // the largest any command allows; routing narrows it
     control.idle = true;
     beast::get_lowest_layer(stream).expires_after(first ? limits.read_timeout : limits.idle_timeout);
     auto [ec, n] = co_await http_wire::async_read_header(stream, buffer, parser, use_tuple);
@@ -114,6 +139,9 @@ net::awaitable<void> serve_requests(Stream& stream, server_context& ctx, connect
     const bool written = co_await write_response(stream, ex, limits.write_timeout);
     ex.summary.latency = std::chrono::steady_clock::now() - started;
     log_request(ex.summary);
+    if (written && (body_pending || (body_consumed && !parser.is_done()))) {
+      co_await discard_pending_body(stream, authenticated_before ? linger_bytes : linger_bytes_unauthenticated);
+    }
     if (!written || !ex.response.keep_alive()) co_return;
   }
 }

@@ -99,10 +99,15 @@ TEST_F(DispatcherTest, EmptyBodyOnlyWhereAllowed) {
 }
 
 TEST_F(DispatcherTest, NotImplementedIs137Or501) {
-  const auto r14 = run("Search", protocol_version::v14_0, "");
+  auto search = wbxml::element::named("Search:Search");
+  search.add("Search:Store").add("Search:Name", "Mailbox");
+  const auto body = wbxml::encode_to_string(search);
+  const auto r14 = run("Search", protocol_version::v14_0, body);
   EXPECT_EQ(r14.http_status, 200u);
   EXPECT_EQ(body_status(r14), 137u);
-  EXPECT_EQ(run("Search", protocol_version::v12_1, "").http_status, 501u);
+  EXPECT_EQ(run("Search", protocol_version::v12_1, body).http_status, 501u);
+  // Malformed before unsupported: the device learns what is wrong with its request first.
+  EXPECT_EQ(body_status(run("Search", protocol_version::v14_0, "\x03\x01\x6a\x00\x02")), 102u);
 }
 
 TEST_F(DispatcherTest, CommandOutsideItsVersionsIs138) {
