@@ -22,7 +22,7 @@ constexpr command_info standard_rows[] = {
     {.name = "FolderUpdate", .root = "FolderHierarchy:FolderUpdate", .body_limit = 64 * KiB},
     {.name = "MoveItems", .root = "Move:MoveItems"},
     {.name = "GetItemEstimate", .root = "GetItemEstimate:GetItemEstimate"},
-    {.name = "MeetingResponse", .root = "MeetingResponse:MeetingResponse"},
+    {.name = "MeetingResponse", .root = "MeetingResponse:MeetingResponse", .top_level_status = false},
     {.name = "Search", .root = "Search:Search"},
     {.name = "Settings", .root = "Settings:Settings"},
     // Ping and Provision are not gated by provisioning ([MS-ASPROV] 3.2.5.1); the gate refines Ping.

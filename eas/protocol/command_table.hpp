@@ -39,6 +39,9 @@ struct command_info {
   bool needs_provisioning = true;      // consulted by the provisioning gate
   bool long_poll = false;              // may be parked for up to the heartbeat; no normal I/O deadline
   std::size_t body_limit = 1u << 20;   // bytes
+  // The response schema has a top-level Status for common errors (14.0+); where it has none
+  // (MeetingResponse) common errors use the HTTP form.
+  bool top_level_status = true;
   command_handler handler = nullptr;   // nullptr: known but not implemented yet
 };
 

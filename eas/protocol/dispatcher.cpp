@@ -22,7 +22,7 @@ reply status_reply(const command_info& cmd, common_status s, protocol_version v,
   reply r;
   r.eas_status = static_cast<unsigned>(s);
   const auto status_tag = status_tag_for(cmd.root);
-  if (status_in_body(v) && status_tag && !cmd.root.empty()) {
+  if (status_in_body(v) && status_tag && cmd.top_level_status) {
     auto root = wbxml::element::named(cmd.root);
     root.add(wbxml::element(*status_tag, std::to_string(static_cast<unsigned>(s))));
     r.http_status = 200;
