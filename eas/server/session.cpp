@@ -26,7 +26,8 @@ using request_parser = http_wire::request_parser<http_wire::string_body>;
 namespace {
 
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
-constexpr std::chrono::seconds tls_shutdown_timeout{5};
+// close_notify is sent, but the peer's answer is awaited only briefly: phones often just drop the socket.
+constexpr std::chrono::seconds tls_shutdown_timeout{1};
 // After refusing a request whose body is still arriving (401, 413), read and drop a bounded amount of it
 // so the client finishes sending and reads our answer instead of a connection reset.
 constexpr std::chrono::seconds linger_timeout{2};
@@ -114,6 +115,7 @@ net::awaitable<void> serve_requests(Stream& stream, server_context& ctx, connect
     if (ec) {
       if (ec == http_wire::error::header_limit) {
         co_await refuse(stream, ctx, 431, peer.address().to_string());
+        co_await discard_pending_body(stream, linger_bytes_unauthenticated);
       } else if (ec.category() == make_error_code(http_wire::error::bad_method).category() &&
                  ec != http_wire::error::end_of_stream && ec != http_wire::error::partial_message) {
         // Bytes that are not HTTP: one 400, then the connection ends.
@@ -180,8 +182,10 @@ net::awaitable<void> run_session(server_context& ctx, tcp::socket socket) {
       co_return;
     }
     co_await serve_requests(stream, ctx, *control, peer);
-    beast::get_lowest_layer(stream).expires_after(tls_shutdown_timeout);
-    co_await stream.async_shutdown(use_tuple);
+    if (!control->closing) {  // at server shutdown, don't wait for peers
+      beast::get_lowest_layer(stream).expires_after(tls_shutdown_timeout);
+      co_await stream.async_shutdown(use_tuple);
+    }
     control->lowest = nullptr;
   } catch (const std::exception& e) {
     // A bug, not input: the connection ends, the process and every other connection go on.
