@@ -35,11 +35,11 @@ T get_or(const table_value& section, const std::string& key, T fallback) {
   }
 }
 
-std::int64_t get_int(const table_value& section, const std::string& key, std::int64_t fallback, std::int64_t lo,
-                     std::int64_t hi) {
+std::int64_t get_int(const table_value& section, const std::string& name, const std::string& key, std::int64_t fallback,
+                     std::int64_t lo, std::int64_t hi) {
   const auto v = get_or<std::int64_t>(section, key, fallback);
   if (v < lo || v > hi) {
-    fail_at(section.at(key), key + " out of range",
+    fail_at(section.at(key), name + "." + key + " out of range",
             "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
   }
   return v;
@@ -78,8 +78,8 @@ listen_endpoint parse_endpoint(const table_value& v) {
 }
 
 void read_server(const table_value& s, server_config& out) {
-  check_keys(s, "server", {"listen", "external_url", "io_threads", "trusted_proxies", "shutdown_grace_seconds",
-                           "max_connections"});
+  check_keys(s, "server",
+             {"listen", "external_url", "io_threads", "trusted_proxies", "shutdown_grace_seconds", "max_connections"});
   if (s.contains("listen")) {
     out.listen.clear();
     const auto& list = s.at("listen");
@@ -100,11 +100,12 @@ void read_server(const table_value& s, server_config& out) {
     }
     while (!out.external_url.empty() && out.external_url.back() == '/') out.external_url.pop_back();
   }
-  out.io_threads = static_cast<unsigned>(get_int(s, "io_threads", out.io_threads, 0, 256));
+  out.io_threads = static_cast<unsigned>(get_int(s, "server", "io_threads", out.io_threads, 0, 256));
   out.trusted_proxies = get_or<std::vector<std::string>>(s, "trusted_proxies", out.trusted_proxies);
-  out.shutdown_grace = std::chrono::seconds(get_int(s, "shutdown_grace_seconds", out.shutdown_grace.count(), 0, 3600));
-  out.max_connections =
-      static_cast<std::size_t>(get_int(s, "max_connections", static_cast<std::int64_t>(out.max_connections), 1, 10'000'000));
+  out.shutdown_grace =
+      std::chrono::seconds(get_int(s, "server", "shutdown_grace_seconds", out.shutdown_grace.count(), 0, 3600));
+  out.max_connections = static_cast<std::size_t>(
+      get_int(s, "server", "max_connections", static_cast<std::int64_t>(out.max_connections), 1, 10'000'000));
 }
 
 void read_tls(const table_value& s, tls_config& out) {
@@ -118,44 +119,55 @@ void read_imap(const table_value& s, imap_config& out) {
   check_keys(s, "imap", {"host", "port", "security", "verify_certificate", "ca_file", "timeout_seconds"});
   out.host = get_or<std::string>(s, "host", out.host);
   if (out.host.empty()) fail_at(s.at("host"), "empty imap.host", "the IMAP server's host name or address");
-  out.port = static_cast<std::uint16_t>(get_int(s, "port", out.port, 1, 65535));
+  out.port = static_cast<std::uint16_t>(get_int(s, "imap", "port", out.port, 1, 65535));
   if (s.contains("security")) {
     const auto sec = toml::find<std::string>(s, "security");
-    if (sec == "tls") out.security = imap_security::tls;
-    else if (sec == "starttls") out.security = imap_security::starttls;
-    else if (sec == "none") out.security = imap_security::none;
-    else fail_at(s.at("security"), "bad imap.security", "one of \"tls\", \"starttls\", \"none\"");
+    if (sec == "tls")
+      out.security = imap_security::tls;
+    else if (sec == "starttls")
+      out.security = imap_security::starttls;
+    else if (sec == "none")
+      out.security = imap_security::none;
+    else
+      fail_at(s.at("security"), "bad imap.security", "one of \"tls\", \"starttls\", \"none\"");
   }
   out.verify_certificate = get_or<bool>(s, "verify_certificate", out.verify_certificate);
   out.ca_file = get_or<std::string>(s, "ca_file", out.ca_file.string());
-  out.timeout = std::chrono::seconds(get_int(s, "timeout_seconds", out.timeout.count(), 1, 300));
+  out.timeout = std::chrono::seconds(get_int(s, "imap", "timeout_seconds", out.timeout.count(), 1, 300));
 }
 
 void read_auth(const table_value& s, auth_config& out) {
-  check_keys(s, "auth", {"cache_ttl_seconds", "failure_floor_ms", "max_failures_per_address",
-                         "max_failures_per_user", "failure_window_seconds"});
-  out.cache_ttl = std::chrono::seconds(get_int(s, "cache_ttl_seconds", out.cache_ttl.count(), 0, 86400));
+  check_keys(s, "auth",
+             {"cache_ttl_seconds", "failure_floor_ms", "max_failures_per_address", "max_failures_per_user",
+              "failure_window_seconds"});
+  out.cache_ttl = std::chrono::seconds(get_int(s, "auth", "cache_ttl_seconds", out.cache_ttl.count(), 0, 86400));
   out.failure_floor =
-      std::chrono::milliseconds(get_int(s, "failure_floor_ms", out.failure_floor.count(), 0, 30'000));
+      std::chrono::milliseconds(get_int(s, "auth", "failure_floor_ms", out.failure_floor.count(), 0, 30'000));
   out.max_failures_per_address =
-      static_cast<unsigned>(get_int(s, "max_failures_per_address", out.max_failures_per_address, 1, 1'000'000));
+      static_cast<unsigned>(get_int(s, "auth", "max_failures_per_address", out.max_failures_per_address, 1, 1'000'000));
   out.max_failures_per_user =
-      static_cast<unsigned>(get_int(s, "max_failures_per_user", out.max_failures_per_user, 1, 1'000'000));
-  out.failure_window = std::chrono::seconds(get_int(s, "failure_window_seconds", out.failure_window.count(), 1, 86400));
+      static_cast<unsigned>(get_int(s, "auth", "max_failures_per_user", out.max_failures_per_user, 1, 1'000'000));
+  out.failure_window =
+      std::chrono::seconds(get_int(s, "auth", "failure_window_seconds", out.failure_window.count(), 1, 86400));
 }
 
 void read_limits(const table_value& s, limits_config& out) {
-  check_keys(s, "limits", {"header_bytes_unauthenticated", "header_bytes", "body_bytes", "read_timeout_seconds",
-                           "write_timeout_seconds", "idle_timeout_seconds"});
+  check_keys(s, "limits",
+             {"header_bytes_unauthenticated", "header_bytes", "body_bytes", "read_timeout_seconds",
+              "write_timeout_seconds", "idle_timeout_seconds"});
   auto size = [&](const char* key, std::size_t v, std::int64_t lo, std::int64_t hi) {
-    return static_cast<std::size_t>(get_int(s, key, static_cast<std::int64_t>(v), lo, hi));
+    return static_cast<std::size_t>(get_int(s, "limits", key, static_cast<std::int64_t>(v), lo, hi));
   };
-  out.header_bytes_unauthenticated = size("header_bytes_unauthenticated", out.header_bytes_unauthenticated, 1024, 1 << 20);
+  out.header_bytes_unauthenticated =
+      size("header_bytes_unauthenticated", out.header_bytes_unauthenticated, 1024, 1 << 20);
   out.header_bytes = size("header_bytes", out.header_bytes, 1024, 1 << 20);
   out.body_bytes = size("body_bytes", out.body_bytes, 1024, std::int64_t{1} << 32);
-  out.read_timeout = std::chrono::seconds(get_int(s, "read_timeout_seconds", out.read_timeout.count(), 1, 3600));
-  out.write_timeout = std::chrono::seconds(get_int(s, "write_timeout_seconds", out.write_timeout.count(), 1, 3600));
-  out.idle_timeout = std::chrono::seconds(get_int(s, "idle_timeout_seconds", out.idle_timeout.count(), 1, 3600));
+  out.read_timeout =
+      std::chrono::seconds(get_int(s, "limits", "read_timeout_seconds", out.read_timeout.count(), 1, 3600));
+  out.write_timeout =
+      std::chrono::seconds(get_int(s, "limits", "write_timeout_seconds", out.write_timeout.count(), 1, 3600));
+  out.idle_timeout =
+      std::chrono::seconds(get_int(s, "limits", "idle_timeout_seconds", out.idle_timeout.count(), 1, 3600));
 }
 
 void read_eas(const table_value& s, eas_config& out) {
@@ -167,7 +179,8 @@ void read_eas(const table_value& s, eas_config& out) {
   for (const auto& e : list.as_array()) {
     const auto v = e.is_string() ? parse_protocol_version(e.as_string().str) : std::nullopt;
     // 2.5 and 12.0 need the legacy provisioning and body formats that easd does not implement.
-    if (!v || *v < protocol_version::v12_1) fail_at(e, "unsupported protocol version", "one of 12.1 14.0 14.1 16.0 16.1");
+    if (!v || *v < protocol_version::v12_1)
+      fail_at(e, "unsupported protocol version", "one of 12.1 14.0 14.1 16.0 16.1");
     out.protocol_versions.push_back(*v);
   }
   std::sort(out.protocol_versions.begin(), out.protocol_versions.end());
@@ -211,8 +224,9 @@ config from_value(const table_value& root, const std::filesystem::path& source) 
     throw config_error(file + ": [tls] certificate and private_key are required while tls.enabled = true");
   }
   if (c.server.external_url.empty()) {
-    throw config_error(file + ": [server] external_url is required (the base URL phones use, e.g. "
-                              "\"https://mail.example.com\")");
+    throw config_error(file +
+                       ": [server] external_url is required (the base URL phones use, e.g. "
+                       "\"https://mail.example.com\")");
   }
   return c;
 }

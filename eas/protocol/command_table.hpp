@@ -30,19 +30,19 @@ enum class body_kind {
 };
 
 struct command_info {
-  std::string_view name;               // the Cmd value
-  std::string_view root;               // qualified name of the request's root element, "" for none
+  std::string_view name;  // the Cmd value
+  std::string_view root;  // qualified name of the request's root element, "" for none
   protocol_version min_version = protocol_version::v12_1;
   protocol_version max_version = protocol_version::v16_1;
   body_kind body = body_kind::wbxml;
-  bool empty_body_allowed = false;     // Sync (12.1+) and Ping may be sent empty ([MS-ASCMD] 2.2.1.21, 2.2.1.13)
-  bool needs_provisioning = true;      // consulted by the provisioning gate
-  bool long_poll = false;              // may be parked for up to the heartbeat; no normal I/O deadline
-  std::size_t body_limit = 1u << 20;   // bytes
+  bool empty_body_allowed = false;    // Sync (12.1+) and Ping may be sent empty ([MS-ASCMD] 2.2.1.21, 2.2.1.13)
+  bool needs_provisioning = true;     // consulted by the provisioning gate
+  bool long_poll = false;             // may be parked for up to the heartbeat; no normal I/O deadline
+  std::size_t body_limit = 1u << 20;  // bytes
   // The response schema has a top-level Status for common errors (14.0+); where it has none
   // (MeetingResponse) common errors use the HTTP form.
   bool top_level_status = true;
-  command_handler handler = nullptr;   // nullptr: known but not implemented yet
+  command_handler handler = nullptr;  // nullptr: known but not implemented yet
 };
 
 class command_table {

@@ -46,8 +46,8 @@ boost::asio::awaitable<reply> dispatcher::dispatch(request_context& ctx, std::st
     co_return status_reply(*cmd, common_status::version_not_supported, ctx.version);
   }
 
-  const bool wbxml_body = cmd->body == body_kind::wbxml ||
-                          (cmd->body == body_kind::mime_or_wbxml && status_in_body(ctx.version));
+  const bool wbxml_body =
+      cmd->body == body_kind::wbxml || (cmd->body == body_kind::mime_or_wbxml && status_in_body(ctx.version));
   if (!wbxml_body) {
     // Raw MIME (12.1 SendMail family) or no body at all: the handler reads ctx and the bytes itself.
     ctx.raw_body = body;

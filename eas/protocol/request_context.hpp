@@ -12,9 +12,9 @@
 namespace easd::protocol {
 
 struct request_context {
-  std::string command;         // Cmd, as in the command table
-  std::string user;            // the authenticated login (not the query's User)
-  std::string device_id;       // canonical text form
+  std::string command;    // Cmd, as in the command table
+  std::string user;       // the authenticated login (not the query's User)
+  std::string device_id;  // canonical text form
   std::string device_type;
   std::string user_agent;
   std::string client_address;
@@ -23,8 +23,8 @@ struct request_context {
   bool save_in_sent = false;
   bool accept_multipart = false;
   std::string attachment_name, collection_id, item_id, long_id, occurrence;
-  std::string content_type;    // of the request body
-  std::string_view raw_body;   // the undecoded body, for commands whose body is not WBXML (12.1 MIME)
+  std::string content_type;   // of the request body
+  std::string_view raw_body;  // the undecoded body, for commands whose body is not WBXML (12.1 MIME)
 };
 
 }  // namespace easd::protocol

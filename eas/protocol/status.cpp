@@ -44,31 +44,56 @@ unsigned legacy_http_status(common_status s, bool has_policy_key) noexcept {
 
 std::string_view name(common_status s) noexcept {
   switch (s) {
-    case common_status::invalid_content: return "InvalidContent";
-    case common_status::invalid_wbxml: return "InvalidWBXML";
-    case common_status::invalid_xml: return "InvalidXML";
-    case common_status::invalid_date_time: return "InvalidDateTime";
-    case common_status::invalid_combination_of_ids: return "InvalidCombinationOfIDs";
-    case common_status::invalid_ids: return "InvalidIDs";
-    case common_status::invalid_mime: return "InvalidMIME";
-    case common_status::device_id_missing_or_invalid: return "DeviceIdMissingOrInvalid";
-    case common_status::device_type_missing_or_invalid: return "DeviceTypeMissingOrInvalid";
-    case common_status::server_error: return "ServerError";
-    case common_status::server_error_retry_later: return "ServerErrorRetryLater";
-    case common_status::mailbox_quota_exceeded: return "MailboxQuotaExceeded";
-    case common_status::user_disabled_for_sync: return "UserDisabledForSync";
-    case common_status::device_blocked_for_user: return "DeviceIsBlockedForThisUser";
-    case common_status::access_denied: return "AccessDenied";
-    case common_status::sync_state_not_found: return "SyncStateNotFound";
-    case common_status::command_not_supported: return "CommandNotSupported";
-    case common_status::version_not_supported: return "VersionNotSupported";
-    case common_status::device_not_fully_provisionable: return "DeviceNotFullyProvisionable";
-    case common_status::remote_wipe_requested: return "RemoteWipeRequested";
-    case common_status::legacy_device_on_strict_policy: return "LegacyDeviceOnStrictPolicy";
-    case common_status::device_not_provisioned: return "DeviceNotProvisioned";
-    case common_status::policy_refresh: return "PolicyRefresh";
-    case common_status::invalid_policy_key: return "InvalidPolicyKey";
-    case common_status::maximum_devices_reached: return "MaximumDevicesReached";
+    case common_status::invalid_content:
+      return "InvalidContent";
+    case common_status::invalid_wbxml:
+      return "InvalidWBXML";
+    case common_status::invalid_xml:
+      return "InvalidXML";
+    case common_status::invalid_date_time:
+      return "InvalidDateTime";
+    case common_status::invalid_combination_of_ids:
+      return "InvalidCombinationOfIDs";
+    case common_status::invalid_ids:
+      return "InvalidIDs";
+    case common_status::invalid_mime:
+      return "InvalidMIME";
+    case common_status::device_id_missing_or_invalid:
+      return "DeviceIdMissingOrInvalid";
+    case common_status::device_type_missing_or_invalid:
+      return "DeviceTypeMissingOrInvalid";
+    case common_status::server_error:
+      return "ServerError";
+    case common_status::server_error_retry_later:
+      return "ServerErrorRetryLater";
+    case common_status::mailbox_quota_exceeded:
+      return "MailboxQuotaExceeded";
+    case common_status::user_disabled_for_sync:
+      return "UserDisabledForSync";
+    case common_status::device_blocked_for_user:
+      return "DeviceIsBlockedForThisUser";
+    case common_status::access_denied:
+      return "AccessDenied";
+    case common_status::sync_state_not_found:
+      return "SyncStateNotFound";
+    case common_status::command_not_supported:
+      return "CommandNotSupported";
+    case common_status::version_not_supported:
+      return "VersionNotSupported";
+    case common_status::device_not_fully_provisionable:
+      return "DeviceNotFullyProvisionable";
+    case common_status::remote_wipe_requested:
+      return "RemoteWipeRequested";
+    case common_status::legacy_device_on_strict_policy:
+      return "LegacyDeviceOnStrictPolicy";
+    case common_status::device_not_provisioned:
+      return "DeviceNotProvisioned";
+    case common_status::policy_refresh:
+      return "PolicyRefresh";
+    case common_status::invalid_policy_key:
+      return "InvalidPolicyKey";
+    case common_status::maximum_devices_reached:
+      return "MaximumDevicesReached";
   }
   return "Unknown";
 }

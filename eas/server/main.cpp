@@ -10,10 +10,10 @@
 #include "eas/server/tls_context.hpp"
 #include "eas/wbxml/cli.hpp"
 
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <spdlog/spdlog.h>
 
 #include <csignal>
 #include <functional>
@@ -51,8 +51,8 @@ int serve(const std::string& config_path) {
   init_logging(cfg.log);
   std::signal(SIGPIPE, SIG_IGN);
 
-  const unsigned threads = cfg.server.io_threads ? cfg.server.io_threads
-                                                 : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads =
+      cfg.server.io_threads ? cfg.server.io_threads : std::max(1u, std::thread::hardware_concurrency());
   net::io_context ioc(static_cast<int>(threads));
   try {
     const auto imap = imap_options(cfg.imap);
@@ -72,8 +72,10 @@ int serve(const std::string& config_path) {
         if (ec) return;
         if (sig == SIGHUP) {
           const auto problem = eas_server.reload_tls();
-          if (problem.empty()) spdlog::info("tls reloaded");
-          else spdlog::error("tls reload failed, keeping the old certificate: {}", problem);
+          if (problem.empty())
+            spdlog::info("tls reloaded");
+          else
+            spdlog::error("tls reload failed, keeping the old certificate: {}", problem);
           wait_for_signal();
           return;
         }

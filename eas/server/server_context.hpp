@@ -24,7 +24,7 @@ struct server_context {
   // Precomputed OPTIONS headers ([MS-ASHTTP] 2.2.4).
   std::string protocol_versions;  // "12.1,14.0,14.1,16.0,16.1"
   std::string protocol_commands;
-  std::string server_version;     // MS-Server-ActiveSync
+  std::string server_version;  // MS-Server-ActiveSync
 };
 
 }  // namespace easd::server

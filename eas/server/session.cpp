@@ -2,6 +2,7 @@
 
 #include "eas/server/exchange.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -12,7 +13,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <spdlog/spdlog.h>
 
 #include <array>
 
@@ -90,8 +90,7 @@ net::awaitable<void> refuse(Stream& stream, server_context& ctx, unsigned status
   log_request(ex.summary);
 }
 
-std::string client_address_of(server_context& ctx, const tcp::endpoint& peer,
-                              const http_wire::request_header<>& req) {
+std::string client_address_of(server_context& ctx, const tcp::endpoint& peer, const http_wire::request_header<>& req) {
   return http::client_address(peer.address(), req["X-Forwarded-For"], ctx.proxies).to_string();
 }
 
@@ -105,8 +104,8 @@ net::awaitable<void> serve_requests(Stream& stream, server_context& ctx, connect
     if (control.closing) co_return;
     request_parser parser;
     // Before a connection has carried an authenticated request, allow only small headers.
-    parser.header_limit(static_cast<std::uint32_t>(authenticated_before ? limits.header_bytes
-                                                                        : limits.header_bytes_unauthenticated));
+    parser.header_limit(
+        static_cast<std::uint32_t>(authenticated_before ? limits.header_bytes : limits.header_bytes_unauthenticated));
     parser.body_limit(limits.body_bytes);  // the largest any command allows; routing narrows it
     control.idle = true;
     beast::get_lowest_layer(stream).expires_after(first ? limits.read_timeout : limits.idle_timeout);
@@ -127,12 +126,16 @@ net::awaitable<void> serve_requests(Stream& stream, server_context& ctx, connect
     const auto started = std::chrono::steady_clock::now();
     bool body_consumed = false;
     auto& header = parser.get().base();
-    exchange ex{header, client_address_of(ctx, peer, header),
+    exchange ex{header,
+                client_address_of(ctx, peer, header),
                 [&](std::size_t limit) {
                   body_consumed = true;
                   return read_body_from(stream, buffer, parser, limits.read_timeout, limit);
                 },
-                {}, false, false, {}};
+                {},
+                false,
+                false,
+                {}};
     co_await route_request(ctx, ex);
     authenticated_before = authenticated_before || ex.authenticated;
     const bool body_pending = !body_consumed && !parser.is_done();

@@ -23,7 +23,7 @@ public:
 
 private:
   static std::shared_ptr<boost::asio::ssl::context> load(const std::filesystem::path& cert,
-                                                        const std::filesystem::path& key);
+                                                         const std::filesystem::path& key);
   std::filesystem::path certificate_;
   std::filesystem::path private_key_;
   mutable std::mutex mutex_;
