@@ -3,7 +3,10 @@
 #include "eas/server/auth_gate.hpp"
 #include "eas/server/eas_endpoint.hpp"
 
+#include "eas/core/log_escape.hpp"
 #include "eas/http/request_target.hpp"
+
+#include <spdlog/spdlog.h>
 
 namespace easd::server {
 
@@ -47,6 +50,10 @@ net::awaitable<void> autodiscover(server_context& ctx, exchange& ex) {
   }
   ex.summary.bytes_in = body.bytes.size();
   auto reply = answer_autodiscover(body.bytes, who->user, ctx.autodiscover);
+  if (reply.outcome != autodiscover_outcome::settings) {
+    spdlog::info("autodiscover refused user={} client={} reason={}", log_escape(who->user), ex.client_address,
+                 reply.reason);
+  }
   set_response(ex, reply.http_status, std::move(reply.body), reply.content_type);
 }
 
