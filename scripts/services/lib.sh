@@ -47,11 +47,13 @@ print(" ".join(map(str, ports)))
 PY
 }
 
-# port_free PORT — true when nothing listens on 127.0.0.1:PORT and it can be bound.
+# port_free PORT — true when nothing listens on 127.0.0.1:PORT and it can be bound. SO_REUSEADDR as the
+# daemons use it, so a port whose old connections linger in TIME_WAIT (a restart) still counts as free.
 port_free() {
   "$EASD_PYTHON" -c '
 import socket, sys
 s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 try:
     s.bind(("127.0.0.1", int(sys.argv[1])))
 except OSError:
