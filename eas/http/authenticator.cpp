@@ -1,7 +1,7 @@
 #include "eas/http/authenticator.hpp"
 
+#include "eas/core/ascii.hpp"
 #include "eas/http/basic_auth.hpp"
-#include "eas/http/text.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -13,7 +13,7 @@ namespace easd::http {
 namespace {
 
 // Per-user counting ignores ASCII case, so "Jane" and "jane" share one allowance.
-std::string user_key(std::string_view user) { return detail::to_lower_ascii(user); }
+std::string user_key(std::string_view user) { return to_lower_ascii(user); }
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 #include "eas/http/basic_auth.hpp"
 
-#include "eas/http/base64.hpp"
+#include "eas/core/ascii.hpp"
+#include "eas/core/base64.hpp"
 #include "eas/http/text.hpp"
 
 #include <string>
@@ -8,8 +9,6 @@
 namespace easd::http {
 
 namespace {
-
-using detail::iequals_ascii;
 
 struct name_parts {
   std::string_view local;
@@ -43,8 +42,10 @@ result<basic_credentials> parse_basic_authorization(std::string_view value) {
   const std::string_view token = detail::trim_ows(value.substr(space + 1));
   if (token.empty()) return basic_auth_error::not_basic;
 
-  // 4 KiB of base64 decodes to 3 KiB, above user + ':' + password at their maxima.
-  auto decoded = detail::decode_base64(token, max_authorization_bytes);
+  // 4 KiB of base64 decodes to 3 KiB, above user + ':' + password at their maxima. Some clients drop the
+  // padding; stray bits in the last symbol change no decoded byte. Neither is worth refusing a login over.
+  auto decoded =
+      decode_base64(token, max_authorization_bytes, {.allow_missing_padding = true, .allow_nonzero_pad_bits = true});
   if (!decoded) return basic_auth_error::bad_base64;
   const auto colon = decoded->find(':');
   if (colon == std::string::npos) return basic_auth_error::missing_colon;

@@ -1,5 +1,6 @@
 #include "eas/http/client_address.hpp"
 
+#include "eas/core/ascii.hpp"
 #include "eas/http/text.hpp"
 
 #include <algorithm>
@@ -26,7 +27,7 @@ result<net::ip::address> parse_plain_address(std::string_view s) {
 bool is_port(std::string_view s) noexcept {
   if (s.empty() || s.size() > 5) return false;
   for (char c : s) {
-    if (!detail::is_ascii_digit(c)) return false;
+    if (!is_ascii_digit(c)) return false;
   }
   return true;
 }

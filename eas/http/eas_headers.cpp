@@ -1,5 +1,6 @@
 #include "eas/http/eas_headers.hpp"
 
+#include "eas/core/ascii.hpp"
 #include "eas/http/text.hpp"
 
 #include <charconv>
@@ -34,7 +35,7 @@ result<std::optional<std::uint32_t>> parse_policy_key_header(std::string_view va
 }
 
 bool parse_accept_multipart_header(std::string_view value) noexcept {
-  return detail::iequals_ascii(detail::trim_ows(value), "T");
+  return iequals_ascii(detail::trim_ows(value), "T");
 }
 
 eas_header_values eas_header_values_from(const boost::beast::http::fields& fields) {

@@ -1,6 +1,7 @@
 #include "eas/http/request_target.hpp"
 
-#include "eas/http/base64.hpp"
+#include "eas/core/ascii.hpp"
+#include "eas/core/base64.hpp"
 #include "eas/http/text.hpp"
 
 #include <array>
@@ -10,8 +11,6 @@
 namespace easd::http {
 
 namespace {
-
-using detail::iequals_ascii;
 
 constexpr std::string_view eas_path = "/Microsoft-Server-ActiveSync";
 constexpr std::string_view autodiscover_path = "/autodiscover/autodiscover.xml";
@@ -26,7 +25,7 @@ constexpr std::array<std::string_view, 24> command_codes = {
 
 // Splits off the path of an origin-form or absolute-form target; `query` gets what follows '?'.
 std::string_view split_path(std::string_view target, std::string_view* query) noexcept {
-  if (detail::istarts_with_ascii(target, "http://") || detail::istarts_with_ascii(target, "https://")) {
+  if (istarts_with_ascii(target, "http://") || istarts_with_ascii(target, "https://")) {
     const auto authority = target.find("://") + 3;
     const auto slash = target.find_first_of("/?", authority);
     target = slash == std::string_view::npos ? std::string_view{} : target.substr(slash);
@@ -70,7 +69,7 @@ bool percent_decode(std::string_view in, bool plus_is_space, std::string& out) {
   return true;
 }
 
-constexpr bool is_device_id_char(char c) noexcept { return detail::is_ascii_alnum(c) || c == '-' || c == '_'; }
+constexpr bool is_device_id_char(char c) noexcept { return is_ascii_alnum(c) || c == '-' || c == '_'; }
 
 bool all_device_id_chars(std::string_view s) noexcept {
   for (char c : s) {
@@ -95,7 +94,7 @@ result<void> validate(const eas_request_target& t) {
   if (t.command.empty()) return request_target_error::missing_command;
   if (t.command.size() > max_command_bytes) return request_target_error::bad_command;
   for (char c : t.command) {
-    if (!detail::is_ascii_alpha(c)) return request_target_error::bad_command;
+    if (!is_ascii_alpha(c)) return request_target_error::bad_command;
   }
   if (t.device_id.empty() || t.device_id.size() > max_device_id_bytes || !all_device_id_chars(t.device_id)) {
     return request_target_error::bad_device_id;
@@ -195,7 +194,7 @@ bool looks_like_base64(std::string_view query, std::string& decoded_text) {
   if (first_eq != std::string::npos && decoded_text.find_first_not_of('=', first_eq) != std::string::npos) {
     return false;  // a '=' with something after it is a key=value pair
   }
-  return decoded_text.size() >= min_base64_query_chars && detail::is_base64_alphabet(decoded_text);
+  return decoded_text.size() >= min_base64_query_chars && is_base64_alphabet(decoded_text);
 }
 
 class byte_reader {
@@ -225,7 +224,10 @@ private:
 };
 
 result<eas_request_target> parse_binary(std::string_view text) {
-  const auto bytes = detail::decode_base64(text, max_binary_query_bytes);
+  // Some encoders drop the '=' padding, and stray bits in the last symbol change no decoded byte: neither is
+  // worth refusing a device over. Escaped padding ("%3D") arrives as '=': looks_like_base64 percent-decoded it.
+  const auto bytes =
+      decode_base64(text, max_binary_query_bytes, {.allow_missing_padding = true, .allow_nonzero_pad_bits = true});
   if (!bytes) return request_target_error::bad_query;
   byte_reader in(*bytes);
   eas_request_target t;

@@ -1,6 +1,10 @@
 // Autodiscover (mobile schema): bounded expat parse of the request, escaping XML writer for the answer.
 #include "eas/server/autodiscover.hpp"
 
+#include "eas/core/ascii.hpp"
+#include "eas/core/utf8.hpp"
+#include "eas/core/xml_char.hpp"
+
 #include <expat.h>
 
 #include <algorithm>
@@ -34,59 +38,19 @@ constexpr char ns_separator = ' ';
 // Output: a tiny writer. Element names are literals of this file; every piece of text or attribute value
 // goes through escape_into(), which also repairs anything XML 1.0 cannot carry.
 
-bool is_xml_char(char32_t c) {
-  return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
-         (c >= 0x10000 && c <= 0x10FFFF);
-}
-
-// Decodes one UTF-8 sequence at s[i]; returns the code point and advances i, or returns 0xFFFFFFFF and
-// advances i by one byte for an ill-formed sequence (overlong, surrogate, out of range, truncated).
-char32_t decode_utf8(std::string_view s, std::size_t& i) {
-  constexpr char32_t bad = 0xFFFFFFFF;
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) {
-    ++i;
-    return b0;
-  }
-  std::size_t len = 0;
-  char32_t cp = 0;
-  char32_t min = 0;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2, cp = b0 & 0x1F, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, cp = b0 & 0x0F, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, cp = b0 & 0x07, min = 0x10000;
-  } else {
-    ++i;
-    return bad;
-  }
-  if (s.size() - i < len) {
-    ++i;
-    return bad;
-  }
-  for (std::size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    if ((b & 0xC0) != 0x80) {
-      ++i;
-      return bad;
-    }
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    ++i;
-    return bad;
-  }
-  i += len;
-  return cp;
-}
-
 void escape_into(std::string& out, std::string_view text) {
   constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
   std::size_t i = 0;
   while (i < text.size()) {
     const std::size_t start = i;
-    const char32_t cp = decode_utf8(text, i);
+    const auto decoded = utf8::decode_one(text, i);
+    if (!decoded) {
+      // One replacement per byte of an ill-formed sequence, then resynchronise at the next byte.
+      out += replacement;
+      ++i;
+      continue;
+    }
+    const char32_t cp = *decoded;
     switch (cp) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
@@ -232,15 +196,6 @@ std::string_view trim_xml_space(std::string_view s) {
   const auto b = s.find_first_not_of(ws);
   if (b == std::string_view::npos) return {};
   return s.substr(b, s.find_last_not_of(ws) - b + 1);
-}
-
-bool iequals_ascii(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
 }
 
 bool is_atext(unsigned char c) {

@@ -6,6 +6,7 @@
 #include "eas/wbxml/codec.hpp"
 
 #include "eas/wbxml/code_pages.hpp"
+#include "eas/wbxml/tokens.hpp"
 
 #include <cstring>
 #include <string>
@@ -13,18 +14,6 @@
 
 namespace easd::wbxml {
 namespace {
-
-// WBXML 1.3 global tokens (WAP-192 §7.1).
-constexpr std::uint8_t tok_switch_page = 0x00;
-constexpr std::uint8_t tok_end = 0x01;
-constexpr std::uint8_t tok_str_i = 0x03;
-constexpr std::uint8_t tok_opaque = 0xC3;
-constexpr std::uint8_t bit_content = 0x40;
-constexpr std::uint8_t bit_attributes = 0x80;
-
-constexpr std::uint8_t header_version = 0x03;   // WBXML 1.3
-constexpr std::uint32_t header_public_id = 0x01;  // unknown/none
-constexpr std::uint32_t header_charset = 0x6A;    // UTF-8 (IANA MIBenum 106)
 
 // Global tokens EAS does not use: ENTITY, LITERAL, EXT_I_*, PI, LITERAL_C, EXT_T_*, STR_T, LITERAL_A,
 // EXT_*, LITERAL_AC ([MS-ASWBXML] 2.1.3 lists the features used).
@@ -94,19 +83,19 @@ private:
   // large table costs nothing (libwbxml expands them; wbxml.md §7).
   error header() noexcept {
     if (size_ == 0) return mark(error::truncated);
-    if (data_[0] != header_version) return mark_at(error::bad_header, 0);
+    if (data_[0] != detail::header_version) return mark_at(error::bad_header, 0);
     pos_ = 1;
     std::uint32_t v = 0;
     std::size_t len = 0;
     std::size_t at = pos_;
     if (auto e = read_mb(v, len); failed(e)) return e;
-    if (v != header_public_id || len != 1) return mark_at(error::bad_header, at);
+    if (v != detail::header_public_id || len != 1) return mark_at(error::bad_header, at);
     at = pos_;
     if (auto e = read_mb(v, len); failed(e)) return e;
-    if (v != header_charset || len != 1) return mark_at(error::bad_header, at);
+    if (v != detail::header_charset || len != 1) return mark_at(error::bad_header, at);
     at = pos_;
     if (auto e = read_mb(v, len); failed(e)) return e;
-    if (v != 0) return mark_at(error::string_table, at);
+    if (v != detail::header_string_table_length) return mark_at(error::string_table, at);
     if (len != 1) return mark_at(error::bad_header, at);
     return error{};
   }
@@ -117,18 +106,18 @@ private:
     while (pos_ < size_) {
       const std::size_t at = pos_;
       const std::uint8_t b = data_[pos_];
-      if (b == tok_switch_page) {
+      if (b == detail::tok_switch_page) {
         if (have_root && stack_.empty()) return mark(error::unbalanced);
         if (pos_ + 1 >= size_) return mark(error::truncated);
         const std::uint8_t p = data_[pos_ + 1];
         if (p >= page_count) return mark_at(error::unknown_page, at + 1);
         page = p;
         pos_ += 2;
-      } else if (b == tok_end) {
+      } else if (b == detail::tok_end) {
         if (stack_.empty()) return mark(error::unbalanced);
         close_top();
         ++pos_;
-      } else if (b == tok_str_i) {
+      } else if (b == detail::tok_str_i) {
         if (stack_.empty()) return mark(error::unbalanced);
         const std::size_t start = pos_ + 1;
         const void* nul = start < size_ ? std::memchr(data_ + start, 0, size_ - start) : nullptr;
@@ -136,7 +125,7 @@ private:
         const std::size_t len = static_cast<const std::uint8_t*>(nul) - (data_ + start);
         if (auto e = add_content(start, len, false, at); failed(e)) return e;
         pos_ = start + len + 1;
-      } else if (b == tok_opaque) {
+      } else if (b == detail::tok_opaque) {
         if (stack_.empty()) return mark(error::unbalanced);
         ++pos_;
         std::uint32_t len = 0;
@@ -146,7 +135,7 @@ private:
         if (len > size_ - pos_) return mark_at(error::truncated, at);
         if (auto e = add_content(pos_, len, true, at); failed(e)) return e;
         pos_ += len;
-      } else if (is_forbidden_global(b) || (b & bit_attributes) != 0) {
+      } else if (is_forbidden_global(b) || (b & detail::bit_attributes) != 0) {
         return mark(error::forbidden_token);
       } else {
         const tag t{page, static_cast<std::uint8_t>(b & 0x3F)};
@@ -165,7 +154,7 @@ private:
           parent.has_children = true;
           node = &parent.node->children().emplace_back(t);
         }
-        if ((b & bit_content) != 0) stack_.push_back(frame{node, {}});
+        if ((b & detail::bit_content) != 0) stack_.push_back(frame{node, {}});
         ++pos_;
       }
     }

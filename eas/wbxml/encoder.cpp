@@ -3,6 +3,7 @@
 #include "eas/wbxml/codec.hpp"
 
 #include "eas/wbxml/code_pages.hpp"
+#include "eas/wbxml/tokens.hpp"
 
 #include <cstring>
 #include <stdexcept>
@@ -11,24 +12,17 @@
 namespace easd::wbxml {
 namespace {
 
-constexpr std::uint8_t tok_switch_page = 0x00;
-constexpr std::uint8_t tok_end = 0x01;
-constexpr std::uint8_t tok_str_i = 0x03;
-constexpr std::uint8_t tok_opaque = 0xC3;
-constexpr std::uint8_t bit_content = 0x40;
-
 template <class Out>
 class encoder {
 public:
   explicit encoder(Out& out) : out_(out) {}
 
   void run(const element& root) {
-    // WBXML 1.3, public id 01 (none), charset 6A (UTF-8), string table length 0 ([MS-ASWBXML] 2.1.3;
-    // Thunderbird checks these four bytes literally).
-    put(0x03);
-    put(0x01);
-    put(0x6A);
-    put(0x00);
+    // Thunderbird checks these four bytes literally.
+    put(detail::header_version);
+    put(detail::header_public_id);
+    put(detail::header_charset);
+    put(detail::header_string_table_length);
     struct open_element {
       const element* node;
       std::size_t next_child;
@@ -38,7 +32,7 @@ public:
     while (!stack.empty()) {
       auto& top = stack.back();
       if (top.next_child == top.node->children().size()) {
-        put(tok_end);
+        put(detail::tok_end);
         stack.pop_back();
         continue;
       }
@@ -57,7 +51,7 @@ private:
                                   e.qualified_name());
     }
     if (t.page != page_) {
-      put(tok_switch_page);
+      put(detail::tok_switch_page);
       put(t.page);
       page_ = t.page;
     }
@@ -67,7 +61,7 @@ private:
       put(t.token);  // empty element: no content bit, no END
       return false;
     }
-    put(static_cast<std::uint8_t>(t.token | bit_content));
+    put(static_cast<std::uint8_t>(t.token | detail::bit_content));
     if (has_children) {
       if (!content.empty()) {
         throw std::invalid_argument("easd::wbxml::encode: text and children in " + e.qualified_name());
@@ -87,15 +81,15 @@ private:
       opaque = true;
     }
     if (opaque) {
-      put(tok_opaque);
+      put(detail::tok_opaque);
       put_mb(content.size());
       append(content);
     } else {
-      put(tok_str_i);
+      put(detail::tok_str_i);
       append(content);
       put(0x00);
     }
-    put(tok_end);
+    put(detail::tok_end);
     return false;
   }
 

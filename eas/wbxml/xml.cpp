@@ -1,7 +1,9 @@
 // XML rendering of element trees (traces, tests, `easd wbxml decode/encode`). Never on the wire.
 #include "eas/wbxml/codec.hpp"
 
-#include "eas/wbxml/base64.hpp"
+#include "eas/core/base64.hpp"
+#include "eas/core/utf8.hpp"
+#include "eas/core/xml_char.hpp"
 #include "eas/wbxml/code_pages.hpp"
 
 #include <expat.h>
@@ -21,39 +23,10 @@ namespace {
 
 // Whether the bytes are UTF-8 made only of characters XML 1.0 can carry (XML 1.0 §2.2 Char).
 bool xml_safe_text(std::string_view s) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  while (p < end) {
-    const unsigned c = *p;
-    std::uint32_t cp = 0;
-    int extra = 0;
-    if (c < 0x80) {
-      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
-      ++p;
-      continue;
-    }
-    if ((c & 0xE0) == 0xC0) {
-      cp = c & 0x1F;
-      extra = 1;
-    } else if ((c & 0xF0) == 0xE0) {
-      cp = c & 0x0F;
-      extra = 2;
-    } else if ((c & 0xF8) == 0xF0) {
-      cp = c & 0x07;
-      extra = 3;
-    } else {
-      return false;
-    }
-    if (end - p <= extra) return false;
-    for (int i = 1; i <= extra; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    static constexpr std::uint32_t min_for[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < min_for[extra]) return false;  // overlong
-    if (cp >= 0xD800 && cp <= 0xDFFF) return false;
-    if (cp == 0xFFFE || cp == 0xFFFF || cp > 0x10FFFF) return false;
-    p += extra + 1;
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    const auto cp = utf8::decode_one(s, pos);
+    if (!cp || !is_xml_char(*cp)) return false;
   }
   return true;
 }
@@ -116,10 +89,10 @@ std::string to_xml(const element& root) {
     }
     if (e.is_opaque()) {
       out += " opaque=\"base64\">";
-      out += detail::base64_encode(content);
+      out += encode_base64(content);
     } else if (!xml_safe_text(content)) {
       out += " encoding=\"base64\">";
-      out += detail::base64_encode(content);
+      out += encode_base64(content);
     } else {
       out += '>';
       append_escaped(out, content);
@@ -267,7 +240,8 @@ private:
       if (top.encoding == content_encoding::text) {
         top.node->set_text(std::move(top.text));
       } else {
-        auto bytes = detail::base64_decode(top.text);
+        // Decoded output is shorter than its text, which max_xml_bytes already bounds.
+        auto bytes = decode_base64(top.text, top.text.size(), {.allow_whitespace = true});
         if (!bytes) return stop(error::bad_xml);
         if (top.encoding == content_encoding::opaque_base64) {
           if (bytes->size() > lim_.max_opaque_bytes) return stop(error::opaque_too_large);

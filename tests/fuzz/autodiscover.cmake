@@ -3,6 +3,6 @@
 if(NOT TARGET easd_autodiscover_obj)
   add_library(easd_autodiscover_obj OBJECT ${PROJECT_SOURCE_DIR}/eas/server/autodiscover.cpp)
   target_include_directories(easd_autodiscover_obj PUBLIC ${PROJECT_SOURCE_DIR})
-  target_link_libraries(easd_autodiscover_obj PUBLIC EXPAT::EXPAT PRIVATE easd_warnings)
+  target_link_libraries(easd_autodiscover_obj PUBLIC easd_core EXPAT::EXPAT PRIVATE easd_warnings)
 endif()
 easd_fuzzer(autodiscover SOURCE autodiscover_fuzz.cpp LIBS easd_autodiscover_obj EXPAT::EXPAT)

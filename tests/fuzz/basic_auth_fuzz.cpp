@@ -1,6 +1,6 @@
 // Authorization header values, raw and as "Basic " + base64(input), checked against the documented
 // bounds; accepted credentials must round-trip and survive the credential cache.
-#include "eas/http/base64.hpp"
+#include "eas/core/base64.hpp"
 #include "eas/http/basic_auth.hpp"
 #include "eas/http/credential_cache.hpp"
 #include "eas/http/text.hpp"
@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   check(parse_basic_authorization(in));
 
-  const auto wrapped = parse_basic_authorization("Basic " + detail::encode_base64(in));
+  const auto wrapped = parse_basic_authorization("Basic " + easd::encode_base64(in));
   check(wrapped);
   if (wrapped) {
     require(wrapped->user + ":" + wrapped->password == in);

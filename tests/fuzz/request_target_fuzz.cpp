@@ -1,7 +1,8 @@
 // Feeds one input to every eas/http parser of request-line and header text, three ways for the target:
 // as the whole target, as the query of the EAS path, and base64-encoded as a binary query (so the
 // fuzzer explores the [MS-ASHTTP] 2.2.1.1.1.1 structure directly). Checks the documented output bounds.
-#include "eas/http/base64.hpp"
+#include "eas/core/ascii.hpp"
+#include "eas/core/base64.hpp"
 #include "eas/http/client_address.hpp"
 #include "eas/http/eas_headers.hpp"
 #include "eas/http/request_target.hpp"
@@ -24,7 +25,7 @@ void require(bool ok) {
 bool device_id_ok(std::string_view s) {
   if (s.empty() || s.size() > max_device_id_bytes) return false;
   for (char c : s) {
-    if (!detail::is_ascii_alnum(c) && c != '-' && c != '_') return false;
+    if (!easd::is_ascii_alnum(c) && c != '-' && c != '_') return false;
   }
   return true;
 }
@@ -36,7 +37,7 @@ void check(const easd::result<eas_request_target>& r) {
     return;
   }
   require(!r->command.empty() && r->command.size() <= max_command_bytes);
-  for (char c : r->command) require(detail::is_ascii_alpha(c));
+  for (char c : r->command) require(easd::is_ascii_alpha(c));
   require(device_id_ok(r->device_id));
   require(!r->device_type.empty() && r->device_type.size() <= max_device_type_bytes);
   for (char c : r->device_type) require(c >= 0x20 && c <= 0x7e);
@@ -73,7 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   check(parse_request_target(in));
   check(parse_request_target("/Microsoft-Server-ActiveSync?" + std::string(in)));
-  const std::string encoded = detail::encode_base64(in);
+  const std::string encoded = easd::encode_base64(in);
   const auto binary = parse_request_target("/Microsoft-Server-ActiveSync?" + encoded);
   check(binary);
   // 12 or more base64 characters without '=' inside are always taken as the binary form.
@@ -81,7 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)is_eas_path(in);
   (void)is_autodiscover_path(in);
 
-  const auto decoded = detail::decode_base64(encoded, encoded.size());
+  const auto decoded = easd::decode_base64(encoded, encoded.size());
   require(decoded && *decoded == in);
 
   if (auto v = parse_protocol_version_header(in)) require(easd::parse_protocol_version(easd::to_string(*v)) == *v);

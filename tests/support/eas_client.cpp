@@ -1,5 +1,8 @@
 #include "tests/support/eas_client.hpp"
 
+#include "eas/core/ascii.hpp"
+#include "eas/core/base64.hpp"
+
 #include "eas/core/protocol_version.hpp"
 #include "eas/wbxml/codec.hpp"
 
@@ -34,17 +37,8 @@ namespace {
 
 constexpr std::string_view eas_path = "/Microsoft-Server-ActiveSync";
 
-char lower(char c) noexcept { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return lower(x) == lower(y);
-         });
-}
-
-bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
-  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
+using easd::iequals_ascii;
+using easd::istarts_with_ascii;
 
 // [MS-ASHTTP] 2.2.1.1.1.1.2
 std::optional<std::uint8_t> command_code(std::string_view cmd) {
@@ -78,7 +72,7 @@ bool retryable(const error_code& ec) {
 
 void apply_overrides(field_list& fields, const field_list& overrides) {
   for (const auto& [name, value] : overrides) {
-    std::erase_if(fields, [&](const auto& f) { return iequals(f.first, name); });
+    std::erase_if(fields, [&](const auto& f) { return iequals_ascii(f.first, name); });
     if (!value.empty()) fields.emplace_back(name, value);
   }
 }
@@ -87,7 +81,7 @@ void apply_overrides(field_list& fields, const field_list& overrides) {
 
 bool ci_less::operator()(std::string_view a, std::string_view b) const noexcept {
   return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
-                                      [](char x, char y) { return lower(x) < lower(y); });
+                                      [](char x, char y) { return easd::ascii_lower(x) < easd::ascii_lower(y); });
 }
 
 std::string eas_response::header(std::string_view name) const {
@@ -253,8 +247,8 @@ struct eas_client::impl {
       out.body = std::move(res.body());
       out.elapsed = elapsed;
       const std::string type = out.header("Content-Type");
-      if (!out.body.empty() && istarts_with(type, "application/vnd.ms-sync") &&
-          !istarts_with(type, "application/vnd.ms-sync.multipart")) {
+      if (!out.body.empty() && istarts_with_ascii(type, "application/vnd.ms-sync") &&
+          !istarts_with_ascii(type, "application/vnd.ms-sync.multipart")) {
         auto doc = wbxml::decode(std::string_view(out.body));
         if (doc) out.document = std::move(*doc);
         else out.decode_error = doc.error();
@@ -465,23 +459,7 @@ std::optional<unsigned> top_level_status(const wbxml::element& root) {
   return std::nullopt;
 }
 
-std::string base64_encode(std::string_view bytes) {
-  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
-                       (static_cast<unsigned char>(bytes[i + 1]) << 8) | static_cast<unsigned char>(bytes[i + 2]);
-    out += {alphabet[v >> 18], alphabet[(v >> 12) & 63], alphabet[(v >> 6) & 63], alphabet[v & 63]};
-  }
-  if (const auto rest = bytes.size() - i; rest > 0) {
-    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
-    if (rest == 2) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    out += {alphabet[v >> 18], alphabet[(v >> 12) & 63], rest == 2 ? alphabet[(v >> 6) & 63] : '=', '='};
-  }
-  return out;
-}
+std::string base64_encode(std::string_view bytes) { return easd::encode_base64(bytes); }
 
 std::string sha256_hex(std::string_view bytes) {
   unsigned char md[EVP_MAX_MD_SIZE];

@@ -1,5 +1,7 @@
 #include "backend/imap/client/capabilities.hpp"
 
+#include "eas/core/ascii.hpp"
+
 namespace easd::backend::imap {
 
 capabilities capabilities::from_text(std::string_view atoms) {
@@ -25,7 +27,7 @@ capabilities capabilities::from_response(const response& r) {
 
 bool capabilities::has(std::string_view name) const noexcept {
   for (const auto& n : names_) {
-    if (iequals(n, name)) return true;
+    if (iequals_ascii(n, name)) return true;
   }
   return false;
 }

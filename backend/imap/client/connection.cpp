@@ -1,6 +1,8 @@
 #include "backend/imap/client/connection.hpp"
 
 #include "backend/imap/client/error.hpp"
+#include "eas/core/ascii.hpp"
+#include "eas/core/base64.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
@@ -12,7 +14,6 @@
 #include <boost/asio/write.hpp>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/ssl.h>
 
 #include <algorithm>
@@ -41,14 +42,6 @@ std::vector<std::string> one_chunk(std::string line) {
   std::vector<std::string> v;
   v.push_back(std::move(line));
   return v;
-}
-
-std::string base64(std::string_view in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-  out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-  return out;
 }
 
 bool sendable_credential(std::string_view s) noexcept {
@@ -148,7 +141,7 @@ net::awaitable<result<response>> connection::read_response(clock::time_point dea
       if (parser_.ready()) {
         response resp = parser_.take();
         if (resp.status == status::bye) bye_ = true;
-        if (iequals(resp.code, "CAPABILITY")) {
+        if (iequals_ascii(resp.code, "CAPABILITY")) {
           caps_ = capabilities::from_text(resp.code_args);
         } else if (is_data(resp, "CAPABILITY")) {
           caps_ = capabilities::from_response(resp);
@@ -346,7 +339,7 @@ net::awaitable<result<void>> connection::login(std::string user, std::string pas
     std::string message;
     message.reserve(user.size() + password.size() + 2);
     message.append(1, '\0').append(user).append(1, '\0').append(password);
-    std::string encoded = base64(message);
+    std::string encoded = encode_base64(message);
     cleanse(message);
     if (caps_.has("SASL-IR")) {
       // RFC 4959: an empty initial response is sent as "=".
@@ -375,7 +368,7 @@ net::awaitable<result<void>> connection::login(std::string user, std::string pas
     co_return result<void>{};
   }
   // RFC 5530: UNAVAILABLE is a temporary failure of the server, not a verdict on the credentials.
-  if (r->status == status::no && (iequals(r->code, "UNAVAILABLE") || iequals(r->code, "SERVERBUG"))) {
+  if (r->status == status::no && (iequals_ascii(r->code, "UNAVAILABLE") || iequals_ascii(r->code, "SERVERBUG"))) {
     co_return error::unavailable;
   }
   co_return error::auth_failed;

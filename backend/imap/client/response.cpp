@@ -1,15 +1,8 @@
 #include "backend/imap/client/response.hpp"
 
-namespace easd::backend::imap {
+#include "eas/core/ascii.hpp"
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](unsigned char c) { return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c + 32) : c; };
-    if (lower(static_cast<unsigned char>(a[i])) != lower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
+namespace easd::backend::imap {
 
 std::optional<std::uint64_t> to_number(const value& v) noexcept {
   if (v.kind != value_kind::atom || v.text.empty() || v.text.size() > 20) return std::nullopt;
@@ -25,7 +18,7 @@ std::optional<std::uint64_t> to_number(const value& v) noexcept {
 
 bool is_data(const response& r, std::string_view name) noexcept {
   return r.kind == response_kind::untagged && !r.is_status() && !r.data.empty() &&
-         r.data.front().kind == value_kind::atom && iequals(r.data.front().text, name);
+         r.data.front().kind == value_kind::atom && iequals_ascii(r.data.front().text, name);
 }
 
 }  // namespace easd::backend::imap

@@ -48,9 +48,6 @@ struct response {
   bool is_status() const noexcept { return status != imap::status::none; }
 };
 
-// ASCII case-insensitive comparison: IMAP keywords, codes and capability names are case-insensitive.
-bool iequals(std::string_view a, std::string_view b) noexcept;
-
 // Index of the node after `i` and all its descendants.
 inline std::size_t next_sibling(const std::vector<value>& v, std::size_t i) noexcept {
   return v[i].kind == value_kind::list ? v[i].end : i + 1;

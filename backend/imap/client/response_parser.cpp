@@ -1,6 +1,7 @@
 #include "backend/imap/client/response_parser.hpp"
 
 #include "backend/imap/client/error.hpp"
+#include "eas/core/ascii.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -21,11 +22,11 @@ bool is_atom_char(unsigned char c) noexcept {
 bool is_tag_char(unsigned char c) noexcept { return c != '+' && (is_atom_char(c) || c == ']'); }
 
 status status_from_word(std::string_view w) noexcept {
-  if (iequals(w, "OK")) return status::ok;
-  if (iequals(w, "NO")) return status::no;
-  if (iequals(w, "BAD")) return status::bad;
-  if (iequals(w, "PREAUTH")) return status::preauth;
-  if (iequals(w, "BYE")) return status::bye;
+  if (iequals_ascii(w, "OK")) return status::ok;
+  if (iequals_ascii(w, "NO")) return status::no;
+  if (iequals_ascii(w, "BAD")) return status::bad;
+  if (iequals_ascii(w, "PREAUTH")) return status::preauth;
+  if (iequals_ascii(w, "BYE")) return status::bye;
   return status::none;
 }
 
@@ -56,7 +57,7 @@ result<void> response_parser::finish_atom() {
       return {};
     }
   }
-  if (iequals(v.text, "NIL")) {
+  if (iequals_ascii(v.text, "NIL")) {
     v.kind = value_kind::nil;
     v.text.clear();
   }

@@ -1,6 +1,6 @@
 #include "eas/http/basic_auth.hpp"
 
-#include "eas/http/base64.hpp"
+#include "eas/core/base64.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@ namespace {
 using err = basic_auth_error;
 
 std::string basic(std::string_view user_colon_password) {
-  return "Basic " + detail::encode_base64(user_colon_password);
+  return "Basic " + encode_base64(user_colon_password);
 }
 
 error_code error_of(std::string_view value) {

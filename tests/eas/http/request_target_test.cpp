@@ -1,6 +1,6 @@
 #include "eas/http/request_target.hpp"
 
-#include "eas/http/base64.hpp"
+#include "eas/core/base64.hpp"
 #include "tests/eas/http/fixture_targets.hpp"
 
 #include <gtest/gtest.h>
@@ -47,7 +47,7 @@ struct binary_query {
     b += params;
     return b;
   }
-  std::string target() const { return std::string(path) + detail::encode_base64(bytes()); }
+  std::string target() const { return std::string(path) + encode_base64(bytes()); }
 };
 
 error_code error_of(std::string_view target) {
@@ -210,7 +210,7 @@ TEST(RequestTargetBase64, TruncatedAndMalformedStructure) {
   const std::string full = binary_query{}.bytes();
   // Every strict prefix long enough to be taken for base64 must fail (not crash, not succeed).
   for (std::size_t n = 9; n < full.size(); ++n) {
-    const auto target = std::string(path) + detail::encode_base64(full.substr(0, n));
+    const auto target = std::string(path) + encode_base64(full.substr(0, n));
     EXPECT_FALSE(parse_request_target(target)) << n;
   }
   binary_query no_type;
