@@ -1,5 +1,6 @@
 #include "eas/server/session.hpp"
 
+#include "eas/core/ascii.hpp"
 #include "eas/server/exchange.hpp"
 
 #include <spdlog/spdlog.h>
@@ -8,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -25,6 +27,7 @@ using request_parser = http_wire::request_parser<http_wire::string_body>;
 
 namespace {
 
+using easd::iequals_ascii;
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 // close_notify is sent, but the peer's answer is awaited only briefly: phones often just drop the socket.
 constexpr std::chrono::seconds tls_shutdown_timeout{1};
@@ -58,6 +61,13 @@ net::awaitable<body_read> read_body_from(Stream& stream, beast::flat_buffer& buf
   parser.body_limit(limit);
   if (!parser.is_done()) {
     beast::get_lowest_layer(stream).expires_after(timeout);
+    if (iequals_ascii(parser.get()[http_wire::field::expect], "100-continue")) {
+      // The client waits for this before sending the body (RFC 9110 §10.1.1); refused requests never get it,
+      // so their bodies are never sent.
+      http_wire::response<http_wire::empty_body> go_on{http_wire::status::continue_, 11};
+      auto [wec, wn] = co_await http_wire::async_write(stream, go_on, use_tuple);
+      if (wec) co_return out;
+    }
     auto [ec, n] = co_await http_wire::async_read(stream, buffer, parser, use_tuple);
     if (ec) {
       out.status = ec == http_wire::error::body_limit ? body_status::too_large : body_status::failed;

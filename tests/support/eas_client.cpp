@@ -199,9 +199,17 @@ struct eas_client::impl {
   // Writes the request, then reads the response. A server may answer early and close while the request
   // is still being written (431 for a huge header, 413 for a huge body): after a failed write the
   // response may still be waiting in the receive buffer, so it is read anyway, as browsers and curl do.
+  using response_parser = http::response_parser<http::string_body>;
+
+  void fresh_parser(std::optional<response_parser>& parser) const {
+    parser.emplace();
+    parser->body_limit(opt.max_response_body);
+    parser->header_limit(1u << 20);
+  }
+
   template <class Stream>
   error_code exchange(Stream& s, const http::request<http::string_body>* req, std::string_view bytes,
-                      http::response_parser<http::string_body>& parser) {
+                      std::optional<response_parser>& parser) {
     arm();
     write_failed = false;
     error_code write_ec = req ? run([&](auto h) { http::async_write(s, *req, std::move(h)); })
@@ -210,7 +218,14 @@ struct eas_client::impl {
     if (write_ec && write_ec != net::error::broken_pipe && write_ec != net::error::connection_reset)
       return write_ec;
     arm();
-    error_code read_ec = run([&](auto h) { http::async_read(s, buffer, parser, std::move(h)); });
+    error_code read_ec;
+    for (;;) {
+      fresh_parser(parser);
+      read_ec = run([&](auto h) { http::async_read(s, buffer, *parser, std::move(h)); });
+      // Interim answers (100 Continue) precede the real one (RFC 9110 §15.2); skip them like a phone does.
+      const unsigned status = read_ec ? 0 : parser->get().result_int();
+      if (status < 100 || status >= 200 || status == 101) break;
+    }
     write_failed = static_cast<bool>(write_ec);
     if (read_ec && write_ec) return write_ec;
     return read_ec;
@@ -221,20 +236,18 @@ struct eas_client::impl {
       if (!is_open()) connect();
       const bool reused = used;
       used = true;
-      http::response_parser<http::string_body> parser;
-      parser.body_limit(opt.max_response_body);
-      parser.header_limit(1u << 20);
+      std::optional<response_parser> parser;
       auto start = std::chrono::steady_clock::now();
       error_code ec = tls ? exchange(*tls, req, bytes, parser) : exchange(*plain, req, bytes, parser);
       auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
       if (ec) {
-        const bool nothing_read = !parser.got_some();
+        const bool nothing_read = !parser || !parser->got_some();
         close();
         // A keep-alive connection the server closed meanwhile: open a new one and send again.
         if (reused && nothing_read && attempt == 0 && retryable(ec)) continue;
         throw eas_client_error(ec, "HTTP exchange");
       }
-      auto res = parser.release();
+      auto res = parser->release();
       eas_response out;
       out.status = res.result_int();
       out.reason = std::string(res.reason());

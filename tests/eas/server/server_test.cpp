@@ -5,6 +5,7 @@
 #include "backend/fake/fake_credential_verifier.hpp"
 #include "eas/protocol/command_table.hpp"
 #include "eas/protocol/services.hpp"
+#include "eas/wbxml/codec.hpp"
 #include "tests/support/eas_client.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -235,6 +236,27 @@ TEST_P(ServerTest, AutodiscoverNeedsAuthAndReturnsTheUrl) {
   const auto bad = c.autodiscover_body("<not xml");
   EXPECT_EQ(bad.status, 200u);
   EXPECT_NE(bad.body.find("600"), std::string::npos);
+}
+
+TEST_P(ServerTest, ExpectContinueGetsAnInterimAnswer) {
+  // curl, and some phones, send Expect: 100-continue and wait for "100 Continue" before the body.
+  auto c = client();
+  auto req = test::node("FolderHierarchy:FolderSync", {test::leaf("FolderHierarchy:SyncKey", "0")});
+  const auto r = c.command("FolderSync", &req, {}, {{"Expect", "100-continue"}});
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.eas_status(), 137u);
+  EXPECT_EQ(c.options().status, 200u);  // the interim answer did not desynchronise the connection
+}
+
+TEST_P(ServerTest, QueryWithoutUserActsAsTheLogin) {
+  // The plain form's User is only informational: easd always acts as the authenticated login.
+  auto c = client();
+  auto req = test::node("FolderHierarchy:FolderSync", {test::leaf("FolderHierarchy:SyncKey", "0")});
+  const auto body = wbxml::encode_to_string(req);
+  const auto r = c.post("/Microsoft-Server-ActiveSync?Cmd=FolderSync&DeviceId=abc123&DeviceType=iPhone", body,
+                        {{"MS-ASProtocolVersion", "14.1"}});
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.eas_status(), 137u);
 }
 
 TEST_P(ServerTest, UnknownMethodsAre405) {
