@@ -1,6 +1,7 @@
 // easd — the one binary. This is the only file that wires concrete types together (ARCHITECTURE.md §2).
 #include "backend/imap/client/tls_context.hpp"
 #include "backend/imap/imap_credential_verifier.hpp"
+#include "eas/core/blocking_pool.hpp"
 #include "eas/core/config.hpp"
 #include "eas/core/logging.hpp"
 #include "eas/protocol/command_table.hpp"
@@ -85,8 +86,15 @@ int serve(const std::string& config_path) {
     };
     wait_for_signal();
 
+    // Io threads are marked so blocking work (SQLite) that slips onto them is caught (STYLE.md 6).
     std::vector<std::thread> pool;
-    for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+    for (unsigned i = 1; i < threads; ++i) {
+      pool.emplace_back([&ioc] {
+        mark_io_thread();
+        ioc.run();
+      });
+    }
+    mark_io_thread();
     ioc.run();
     for (auto& t : pool) t.join();
   } catch (const std::exception& e) {

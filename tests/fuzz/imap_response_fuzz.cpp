@@ -2,9 +2,21 @@
 // Checks, beyond "no crash, no leak, no UB": parsing in fragments gives exactly what parsing the whole
 // buffer gives; a list's `end` stays inside its parent; and a string encoded by command_builder parses
 // back to the same bytes (so quoting and literals in commands agree with what a server would read).
+// Every parsed response also goes through the typed views (FETCH with ENVELOPE/BODYSTRUCTURE, SELECT,
+// LIST/STATUS, ESEARCH, VANISHED, COPYUID, sequence sets) and every string through the modified UTF-7
+// decoder. Mode bit 0x20: the input itself is a mailbox name; decode(encode(x)) == x and
+// encode(decode(y)) == y must hold whenever the step succeeds.
 #include "backend/imap/client/capabilities.hpp"
 #include "backend/imap/client/command.hpp"
+#include "backend/imap/client/fetch.hpp"
+#include "backend/imap/client/list.hpp"
+#include "backend/imap/client/message_data.hpp"
+#include "backend/imap/client/mutf7.hpp"
 #include "backend/imap/client/response_parser.hpp"
+#include "backend/imap/client/search.hpp"
+#include "backend/imap/client/select.hpp"
+#include "backend/imap/client/sequence_set.hpp"
+#include "backend/imap/client/store.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -52,6 +64,48 @@ void check_tree(const imap::response& r) {
   for (const auto& v : r.data) (void)imap::to_number(v);
 }
 
+void check_mutf7(std::string_view s) {
+  auto d = imap::decode_mutf7(s);
+  if (d) {
+    auto e = imap::encode_mutf7(*d);
+    check(e && *e == s);  // the decoder only accepts canonical input
+  }
+  auto e = imap::encode_mutf7(s);
+  if (e) {
+    auto back = imap::decode_mutf7(*e, 1 << 20);
+    check(back && *back == s);
+  }
+}
+
+void check_set(std::string_view s) {
+  auto set = imap::sequence_set::parse(s, 64);
+  if (!set) return;
+  auto again = imap::sequence_set::parse(set->to_string(), 1 << 20);
+  check(again && *again == *set);
+  for (const auto& rg : set->ranges()) check(rg.first >= 1 && rg.first <= rg.last && set->contains(rg.last));
+  (void)set->expand(1000);
+}
+
+void typed_views(const imap::response& r) {
+  imap::command_result cr;
+  cr.untagged.push_back(r);
+  cr.completion = r;
+  if (imap::is_fetch(r)) {
+    (void)imap::parse_fetch(r);
+    (void)imap::parse_fetch(r, {.max_depth = 3, .max_parts = 8});
+  }
+  (void)imap::parse_select(cr);
+  (void)imap::parse_list(cr);
+  (void)imap::parse_status(r);
+  (void)imap::parse_flag_changes(cr);
+  (void)imap::parse_search(cr, "e1", 100);
+  if (auto c = imap::parse_copy_uid(r.code_args)) (void)c->pairs(1000);
+  for (const auto& v : r.data) {
+    if (v.kind == imap::value_kind::string && v.text.size() < 2000) (void)imap::decode_mutf7(v.text);
+    if (v.kind == imap::value_kind::atom && v.text.size() < 200) check_set(v.text);
+  }
+}
+
 struct outcome {
   std::vector<std::string> responses;
   bool failed = false;
@@ -77,6 +131,7 @@ outcome parse(std::string_view in, std::size_t piece, const imap::parser_limits&
       if (p.ready()) {
         auto resp = p.take();
         check_tree(resp);
+        typed_views(resp);
         out.responses.push_back(describe(resp));
       } else {
         check(chunk.empty());  // the parser only stops early at the end of a response
@@ -125,5 +180,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check(whole.failed == frag.failed && whole.error == frag.error);
 
   if (mode & 0x40) round_trip(in.substr(0, 300));
+  if (mode & 0x20) check_mutf7(in.substr(0, 600));
   return 0;
 }

@@ -16,9 +16,17 @@ capabilities capabilities::from_text(std::string_view atoms) {
   return c;
 }
 
-capabilities capabilities::from_response(const response& r) {
+capabilities capabilities::from_response(const response& r) { return from_response_named(r, "CAPABILITY"); }
+
+void capabilities::merge(const capabilities& other) {
+  for (const auto& n : other.names_) {
+    if (!has(n)) names_.push_back(n);
+  }
+}
+
+capabilities capabilities::from_response_named(const response& r, std::string_view name) {
   capabilities c;
-  if (!is_data(r, "CAPABILITY")) return c;
+  if (!is_data(r, name)) return c;
   for (std::size_t i = 1; i < r.data.size(); i = next_sibling(r.data, i)) {
     if (r.data[i].kind == value_kind::atom) c.names_.push_back(r.data[i].text);
   }

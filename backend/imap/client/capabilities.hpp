@@ -18,6 +18,11 @@ public:
   static capabilities from_text(std::string_view atoms);
   // From an untagged "* CAPABILITY ..." response; atoms after the name, anything else ignored.
   static capabilities from_response(const response& r);
+  // The same for another response listing atoms after its name, e.g. "* ENABLED CONDSTORE" (RFC 5161).
+  static capabilities from_response_named(const response& r, std::string_view name);
+
+  // Adds the names of `other` not yet present.
+  void merge(const capabilities& other);
 
   bool has(std::string_view name) const noexcept;
   bool empty() const noexcept { return names_.empty(); }

@@ -2,7 +2,7 @@
 
 namespace easd::backend::imap {
 
-command_builder::command_builder(std::string_view tag, std::string_view name, literal_mode mode) : mode_(mode) {
+command_builder::command_builder(std::string_view tag, std::string_view name, literal_mode mode) : tag_(tag), mode_(mode) {
   auto& first = chunks_.emplace_back();
   first.append(tag).append(" ").append(name);
 }
@@ -32,6 +32,17 @@ bool command_builder::string(std::string_view s) {
     return true;
   }
   // 8-bit text (RFC 9051 allows UTF-8 in quoted strings only after ENABLE UTF8=ACCEPT), CR or LF: a literal.
+  append_literal(s);
+  return true;
+}
+
+bool command_builder::literal(std::string_view s) {
+  if (s.find('\0') != std::string_view::npos) return false;
+  append_literal(s);
+  return true;
+}
+
+void command_builder::append_literal(std::string_view s) {
   const bool non_sync = mode_ == literal_mode::non_synchronizing ||
                         (mode_ == literal_mode::small_non_sync && s.size() <= 4096);
   auto& out = chunks_.back();
@@ -43,7 +54,6 @@ bool command_builder::string(std::string_view s) {
   } else {
     chunks_.emplace_back(s);
   }
-  return true;
 }
 
 std::vector<std::string> command_builder::finish() && {

@@ -30,6 +30,13 @@ public:
   // may carry outside literal8).
   [[nodiscard]] bool string(std::string_view s);
 
+  // Appends `s` as a literal whatever its bytes (APPEND's message must be one, RFC 9051 §6.3.12). Returns
+  // false, appending nothing, when `s` holds NUL.
+  [[nodiscard]] bool literal(std::string_view s);
+
+  // The command's tag, as given to the constructor.
+  const std::string& tag() const noexcept { return tag_; }
+
   // The command's chunks, the last one ending in CRLF.
   std::vector<std::string> finish() &&;
 
@@ -37,7 +44,10 @@ public:
   static bool quotable(std::string_view s) noexcept;
 
 private:
+  void append_literal(std::string_view s);
+
   std::vector<std::string> chunks_;
+  std::string tag_;
   literal_mode mode_;
 };
 

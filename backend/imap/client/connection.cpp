@@ -145,6 +145,9 @@ net::awaitable<result<response>> connection::read_response(clock::time_point dea
           caps_ = capabilities::from_text(resp.code_args);
         } else if (is_data(resp, "CAPABILITY")) {
           caps_ = capabilities::from_response(resp);
+        } else if (is_data(resp, "ENABLED")) {
+          auto more = capabilities::from_response_named(resp, "ENABLED");
+          enabled_.merge(more);
         }
         co_return resp;
       }
@@ -156,8 +159,16 @@ net::awaitable<result<response>> connection::read_response(clock::time_point dea
   }
 }
 
+// Rough size of a collected response, for options::max_result_bytes.
+static std::size_t footprint(const response& r) noexcept {
+  std::size_t n = sizeof(response) + r.text.size() + r.code.size() + r.code_args.size();
+  for (const auto& v : r.data) n += sizeof(value) + v.text.size();
+  return n;
+}
+
 net::awaitable<result<response>> connection::run(std::string tag, std::vector<std::string> chunks,
-                                                 clock::time_point deadline) {
+                                                 clock::time_point deadline, std::vector<response>* untagged) {
+  std::size_t collected_bytes = 0;
   struct wipe {
     std::vector<std::string>& c;
     ~wipe() { cleanse(c); }
@@ -174,6 +185,14 @@ net::awaitable<result<response>> connection::run(std::string tag, std::vector<st
           if (r->tag == tag) co_return std::move(*r);
           co_return lost(error::protocol_error);
         }
+        // Unsolicited data (EXISTS, FETCH) may arrive before the "+": it belongs to the result too.
+        if (untagged != nullptr) {
+          collected_bytes += footprint(*r);
+          if (untagged->size() >= opts_.max_untagged_responses || collected_bytes > opts_.max_result_bytes) {
+            co_return lost(error::response_too_large);
+          }
+          untagged->push_back(std::move(*r));
+        }
       }
     }
     auto w = co_await write(chunks[k], deadline);
@@ -188,6 +207,14 @@ net::awaitable<result<response>> connection::run(std::string tag, std::vector<st
     }
     // A continuation now would ask for more than the command has (e.g. a second SASL challenge).
     if (r->kind == response_kind::continuation) co_return lost(error::protocol_error);
+    if (untagged != nullptr) {
+      if (r->status == status::bye) co_return lost(error::unavailable);
+      collected_bytes += footprint(*r);
+      if (untagged->size() >= opts_.max_untagged_responses || collected_bytes > opts_.max_result_bytes) {
+        co_return lost(error::response_too_large);
+      }
+      untagged->push_back(std::move(*r));
+    }
   }
 }
 
@@ -372,6 +399,23 @@ net::awaitable<result<void>> connection::login(std::string user, std::string pas
     co_return error::unavailable;
   }
   co_return error::auth_failed;
+}
+
+command_builder connection::start_command(std::string_view name) {
+  auto tag = next_tag();
+  return command_builder(tag, name, literals());
+}
+
+net::awaitable<result<command_result>> connection::execute(command_builder cmd) {
+  if (auto u = usable(); !u) co_return u.error();
+  command_result out;
+  std::string tag = cmd.tag();
+  std::vector<std::string> chunks = std::move(cmd).finish();
+  const auto deadline = clock::now() + opts_.command_timeout;
+  auto r = co_await run(std::move(tag), std::move(chunks), deadline, &out.untagged);
+  if (!r) co_return r.error();
+  out.completion = std::move(*r);
+  co_return out;
 }
 
 net::awaitable<result<void>> connection::logout() {

@@ -1,6 +1,8 @@
 // One client connection to an IMAP server: connect (TCP, implicit TLS or STARTTLS), greeting,
 // CAPABILITY, ID (RFC 2971), authentication (AUTHENTICATE PLAIN with SASL-IR, RFC 4959 / 4616; LOGIN as
-// fallback) and LOGOUT. Later: IDLE, NOTIFY, CONDSTORE/QRESYNC, FETCH with streamed literals.
+// fallback), LOGOUT, and a generic command runner (execute) on which the typed commands build: select.hpp,
+// list.hpp, fetch.hpp, search.hpp, store.hpp, append.hpp, mailbox_admin.hpp; connection_pool.hpp pools
+// them per user. Later: IDLE, NOTIFY, FETCH with literals streamed to a sink.
 //
 // Contract:
 // - One operation at a time, awaited from one coroutine; not thread-safe. If the io_context runs on
@@ -16,6 +18,7 @@
 
 #include "backend/imap/client/capabilities.hpp"
 #include "backend/imap/client/command.hpp"
+#include "backend/imap/client/command_result.hpp"
 #include "backend/imap/client/options.hpp"
 #include "backend/imap/client/response_parser.hpp"
 #include "eas/core/result.hpp"
@@ -54,6 +57,8 @@ public:
   // of the server's [CAPABILITY] code if it sent one, else those of before login.
   const capabilities& caps() const noexcept { return caps_; }
   bool authenticated() const noexcept { return authenticated_; }
+  // False once an error made the connection unusable, or after close()/logout().
+  bool is_open() const noexcept { return !broken_; }
   bool tls_active() const noexcept { return tls_; }
 
   // Sends ID with the given field/value pairs (strings quoted or sent as literals); does nothing when the
@@ -67,6 +72,20 @@ public:
   // NO or BAD is error::auth_failed, except NO [UNAVAILABLE] / [SERVERBUG], which are error::unavailable.
   // On a PREAUTH connection there is nothing to verify: error::protocol_error.
   boost::asio::awaitable<result<void>> login(std::string user, std::string password);
+
+  // The generic command runner. start_command() begins "TAG NAME" with the next tag and the literal mode
+  // the server's capabilities allow; execute() sends it (waiting for "+" before each synchronising
+  // literal), collects every untagged response until the tagged completion and returns both, all within
+  // options::command_timeout. NO and BAD are values in the result (command_result::ok()); errors are
+  // transport, protocol and bound failures (options::max_untagged_responses / max_result_bytes:
+  // error::response_too_large), after which the connection is unusable. An untagged BYE before the
+  // completion is error::unavailable. One command at a time: no pipelining.
+  command_builder start_command(std::string_view name);
+  boost::asio::awaitable<result<command_result>> execute(command_builder cmd);
+
+  // Extensions the server confirmed with "* ENABLED" (RFC 5161), e.g. CONDSTORE, QRESYNC.
+  const capabilities& enabled() const noexcept { return enabled_; }
+  const options& settings() const noexcept { return opts_; }
 
   // LOGOUT, then closes the socket. The server's BYE and close are the expected end.
   boost::asio::awaitable<result<void>> logout();
@@ -86,8 +105,10 @@ private:
   boost::asio::awaitable<result<response>> read_response(clock::time_point deadline);
   // Sends the chunks of one command, waiting for a continuation between chunks, and returns the
   // command's tagged response (which may come early, when the server refuses a literal).
+  // With `untagged`, untagged responses are appended there (bounded); without, they are dropped.
   boost::asio::awaitable<result<response>> run(std::string tag, std::vector<std::string> chunks,
-                                               clock::time_point deadline);
+                                               clock::time_point deadline,
+                                               std::vector<response>* untagged = nullptr);
 
   result<void> usable() const;
   error_code lost(error_code ec);
@@ -98,6 +119,7 @@ private:
   boost::asio::ssl::stream<boost::asio::ip::tcp::socket> stream_;
   response_parser parser_;
   capabilities caps_;
+  capabilities enabled_;
   std::vector<char> rbuf_;
   std::size_t rbegin_ = 0;
   std::size_t rend_ = 0;

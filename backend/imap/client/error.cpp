@@ -19,6 +19,7 @@ public:
       case error::login_disabled: return "IMAP server disabled login on this connection";
       case error::unsendable_argument: return "argument cannot be sent over IMAP";
       case error::command_failed: return "IMAP command failed";
+      case error::busy: return "IMAP connection limit reached or reconnect backing off";
       case error::line_too_long: return "IMAP response line too long";
       case error::literal_too_large: return "IMAP literal too large";
       case error::response_too_large: return "IMAP response too large";

@@ -20,6 +20,7 @@ enum class error {
   login_disabled,          // LOGINDISABLED and no AUTH=PLAIN: the server refuses credentials here
   unsendable_argument,     // an argument cannot be sent (NUL; in credentials also CR, LF, empty user): nothing was sent
   command_failed,          // NO/BAD to a command other than authentication
+  busy,                    // connection_pool: per-user or overall limit reached, or reconnect back-off pending
   // Parser limits (all of them mean the server sent more than we accept; the connection is dropped).
   line_too_long,
   literal_too_large,

@@ -30,6 +30,9 @@ struct options {
   std::size_t max_line_bytes = 64 * 1024;
   std::size_t max_literal_bytes = 64 * 1024 * 1024;
   std::size_t max_response_bytes = 80 * 1024 * 1024;
+  // Bounds on what one command may collect (connection::execute): untagged responses and their bytes.
+  std::size_t max_untagged_responses = 200000;
+  std::size_t max_result_bytes = 256 * 1024 * 1024;
 };
 
 }  // namespace easd::backend::imap

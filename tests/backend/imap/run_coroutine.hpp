@@ -40,7 +40,8 @@ T run_coroutine(boost::asio::io_context& ctx, boost::asio::awaitable<T> task, st
   ctx.run();
   EXPECT_FALSE(timed_out) << "test coroutine did not finish";
   if (failure) std::rethrow_exception(failure);
-  return out.value_or(T{});
+  if (out) return std::move(*out);  // not value_or: T may be move-only (a pool lease)
+  return T{};
 }
 
 }  // namespace easd::test

@@ -1,0 +1,112 @@
+#include "backend/imap/client/fetch.hpp"
+
+#include "backend/imap/client/arguments.hpp"
+#include "backend/imap/client/error.hpp"
+#include "backend/imap/client/values.hpp"
+#include "eas/core/ascii.hpp"
+
+namespace easd::backend::imap {
+
+namespace net = boost::asio;
+
+namespace {
+
+bool valid_section(std::string_view s) noexcept {
+  if (s.size() > 512) return false;
+  for (char c : s) {
+    if (!is_ascii_alnum(c) && c != '.' && c != ' ' && c != '(' && c != ')' && c != '-') return false;
+  }
+  return true;
+}
+
+bool numeric_section(std::string_view s) noexcept {
+  for (char c : s) {
+    if (!is_ascii_digit(c) && c != '.') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+result<flag_changes> parse_flag_changes(const command_result& r) {
+  flag_changes out;
+  for (const auto& u : r.untagged) {
+    if (is_fetch(u)) {
+      auto m = parse_fetch(u);
+      if (!m) return m.error();
+      if (m->uid) out.messages.push_back(std::move(*m));
+    } else if (is_data(u, "VANISHED")) {
+      std::size_t i = 1;
+      if (i < u.data.size() && u.data[i].kind == value_kind::list) i = u.data[i].end;
+      auto text = detail::astring(u.data, i);
+      if (!text) return error::protocol_error;
+      auto set = sequence_set::parse(*text);
+      if (!set) return set.error();
+      for (const auto& rg : set->ranges()) out.vanished.add(rg.first, rg.last);
+    }
+  }
+  return out;
+}
+
+net::awaitable<result<flag_changes>> fetch_changes(connection& c, sequence_set uids, std::uint64_t modseq) {
+  if (!c.caps().has("CONDSTORE")) co_return error::command_failed;
+  auto cmd = c.start_command("UID FETCH");
+  cmd.raw(" ");
+  if (!detail::add_set(cmd, uids)) co_return error::unsendable_argument;
+  cmd.raw(" (UID FLAGS MODSEQ) (CHANGEDSINCE ").raw(std::to_string(modseq));
+  if (c.enabled().has("QRESYNC")) cmd.raw(" VANISHED");
+  cmd.raw(")");
+  auto r = co_await c.execute(std::move(cmd));
+  if (!r) co_return r.error();
+  if (!r->ok()) co_return error::command_failed;
+  co_return parse_flag_changes(*r);
+}
+
+net::awaitable<result<std::vector<message_data>>> fetch_summaries(connection& c, sequence_set uids) {
+  auto cmd = c.start_command("UID FETCH");
+  cmd.raw(" ");
+  if (!detail::add_set(cmd, uids)) co_return error::unsendable_argument;
+  cmd.raw(" (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)");
+  auto r = co_await c.execute(std::move(cmd));
+  if (!r) co_return r.error();
+  if (!r->ok()) co_return error::command_failed;
+  std::vector<message_data> out;
+  for (const auto& u : r->untagged) {
+    if (!is_fetch(u)) continue;
+    auto m = parse_fetch(u);
+    if (!m) co_return m.error();
+    // Only responses to this command carry an ENVELOPE; flag-only updates for others are dropped.
+    if (m->uid && uids.contains(*m->uid) && m->env) out.push_back(std::move(*m));
+  }
+  co_return out;
+}
+
+net::awaitable<result<std::string>> fetch_section(connection& c, std::uint32_t uid, section_request req) {
+  if (uid == 0 || !valid_section(req.section)) co_return error::unsendable_argument;
+  if (req.binary && (!c.caps().has("BINARY") || !numeric_section(req.section))) co_return error::unsendable_argument;
+  auto cmd = c.start_command("UID FETCH");
+  cmd.raw(" ").raw(std::to_string(uid));
+  cmd.raw(req.binary ? " (BINARY.PEEK[" : " (BODY.PEEK[").raw(req.section).raw("]");
+  if (req.partial) {
+    cmd.raw("<").raw(std::to_string(req.partial->first)).raw(".").raw(std::to_string(req.partial->second)).raw(">");
+  }
+  cmd.raw(")");
+  auto r = co_await c.execute(std::move(cmd));
+  if (!r) co_return r.error();
+  if (!r->ok()) co_return error::command_failed;
+  const std::string want = (req.binary ? "BINARY[" : "BODY[") + req.section + "]";
+  for (auto& u : r->untagged) {
+    if (!is_fetch(u)) continue;
+    auto m = parse_fetch(u);
+    if (!m) co_return m.error();
+    if (m->uid != uid) continue;
+    for (auto& s : m->sections) {
+      if (!iequals_ascii(s.name, want)) continue;
+      if (s.nil) co_return error::command_failed;
+      co_return std::move(s.bytes);
+    }
+  }
+  co_return error::command_failed;
+}
+
+}  // namespace easd::backend::imap

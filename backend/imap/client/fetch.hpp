@@ -1,0 +1,44 @@
+// UID FETCH in the three shapes mail sync uses (RFC 9051 §6.4.5, RFC 7162 CHANGEDSINCE/VANISHED,
+// RFC 3516 BINARY). Run on a selected mailbox. Unsolicited FETCH responses for other messages (flag
+// changes by another client) are filtered out where the result concerns given UIDs only.
+#pragma once
+
+#include "backend/imap/client/connection.hpp"
+#include "backend/imap/client/message_data.hpp"
+#include "backend/imap/client/sequence_set.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace easd::backend::imap {
+
+struct flag_changes {
+  std::vector<message_data> messages;  // UID, FLAGS, MODSEQ
+  sequence_set vanished;               // UIDs expunged since `modseq` (QRESYNC enabled only)
+};
+
+// Typed view of a fetch result: every FETCH with a UID, and VANISHED (EARLIER) sets (exposed for tests).
+result<flag_changes> parse_flag_changes(const command_result& r);
+
+// UID FETCH uids (UID FLAGS MODSEQ) (CHANGEDSINCE modseq [VANISHED]). VANISHED is asked for when QRESYNC
+// is enabled. Needs CONDSTORE (error::command_failed otherwise, nothing sent).
+boost::asio::awaitable<result<flag_changes>> fetch_changes(connection& c, sequence_set uids, std::uint64_t modseq);
+
+// UID FETCH uids (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE).
+boost::asio::awaitable<result<std::vector<message_data>>> fetch_summaries(connection& c, sequence_set uids);
+
+struct section_request {
+  std::string section;  // "", "1.2", "HEADER", "1.TEXT", "HEADER.FIELDS (FROM TO)"; letters, digits, ". ()-"
+  std::optional<std::pair<std::uint64_t, std::uint32_t>> partial;  // <offset.length>
+  bool binary = false;  // BINARY.PEEK (decoded content; needs BINARY, numeric sections only)
+};
+
+// UID FETCH uid (BODY.PEEK[section]<partial>) or BINARY.PEEK: the bytes. A message without that UID (or
+// the server's NIL) is error::command_failed.
+boost::asio::awaitable<result<std::string>> fetch_section(connection& c, std::uint32_t uid, section_request req);
+
+}  // namespace easd::backend::imap
