@@ -27,20 +27,24 @@ struct connection_control {
 };
 
 class connection_registry {
-public:
-  explicit connection_registry(std::size_t max_connections) : max_(max_connections) {}
+  struct shared_state;
 
+public:
+  explicit connection_registry(std::size_t max_connections);
+
+  // Removes the connection when destroyed. It shares the registry's state, so a connection whose
+  // coroutine frame is destroyed after the server (at io_context destruction) is still safe.
   class registration {
   public:
-    registration(registration&& other) noexcept : owner_(std::exchange(other.owner_, nullptr)), it_(other.it_) {}
+    registration(registration&& other) noexcept = default;
     registration& operator=(registration&&) = delete;
     ~registration();
 
   private:
     friend class connection_registry;
     using iterator = std::list<std::shared_ptr<connection_control>>::iterator;
-    registration(connection_registry* owner, iterator it) : owner_(owner), it_(it) {}
-    connection_registry* owner_;
+    registration(std::shared_ptr<shared_state> owner, iterator it) : owner_(std::move(owner)), it_(it) {}
+    std::shared_ptr<shared_state> owner_;
     iterator it_;
   };
 
@@ -49,14 +53,18 @@ public:
 
   // Closes idle connections and marks busy ones to close after their current reply. Idempotent.
   void shut_down();
-  bool shutting_down() const noexcept { return shutting_down_; }
+  bool shutting_down() const noexcept;
   std::size_t size() const;
 
 private:
-  const std::size_t max_;
-  std::atomic<bool> shutting_down_{false};
-  mutable std::mutex mutex_;
-  std::list<std::shared_ptr<connection_control>> live_;
+  struct shared_state {
+    explicit shared_state(std::size_t m) : max(m) {}
+    const std::size_t max;
+    std::atomic<bool> shutting_down{false};
+    mutable std::mutex mutex;
+    std::list<std::shared_ptr<connection_control>> live;
+  };
+  std::shared_ptr<shared_state> state_;
 };
 
 }  // namespace easd::server

@@ -293,6 +293,49 @@ TEST_P(ServerTest, ShutdownClosesIdleConnections) {
 std::string transport_name(const ::testing::TestParamInfo<bool>& param) { return param.param ? "Tls" : "Plain"; }
 INSTANTIATE_TEST_SUITE_P(PlainAndTls, ServerTest, ::testing::Values(false, true), transport_name);
 
+TEST(ServerShutdown, GraceEndsEvenWithARequestStuckMidBody) {
+  // A client that sends a header and then stalls keeps its connection busy; shutdown must still end at the
+  // grace period, and the connection's frame, destroyed with the io_context after the server, must be safe.
+  auto cfg = parse_config(R"(
+[server]
+listen = ["127.0.0.1:0"]
+external_url = "https://mail.example.test"
+shutdown_grace_seconds = 1
+[tls]
+enabled = false
+)",
+                          "test.toml");
+  backend::fake_credential_verifier verifier;
+  verifier.add_user("alice", "secret");
+  protocol::services services;
+  protocol::dispatcher dispatcher(protocol::command_table::standard(), services);
+  auto ioc = std::make_unique<net::io_context>();
+  auto srv = std::make_unique<server>(*ioc, cfg, verifier, dispatcher);
+  const auto port = srv->start().at(0).port();
+  std::thread runner([&] { ioc->run(); });
+
+  net::io_context client_io;
+  net::ip::tcp::socket s(client_io);
+  s.connect({net::ip::make_address("127.0.0.1"), port});
+  const std::string head =
+      "POST /Microsoft-Server-ActiveSync?Cmd=FolderSync&User=alice&DeviceId=abc&DeviceType=x HTTP/1.1\r\n"
+      "Host: x\r\nAuthorization: Basic YWxpY2U6c2VjcmV0\r\nMS-ASProtocolVersion: 14.1\r\n"
+      "Content-Type: application/vnd.ms-sync.wbxml\r\nContent-Length: 100\r\n\r\n";
+  net::write(s, net::buffer(head));
+  while (srv->connections() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the session now waits for the body
+
+  bool stopped = false;
+  srv->shut_down([&] {
+    stopped = true;
+    ioc->stop();
+  });
+  runner.join();
+  EXPECT_TRUE(stopped);
+  srv.reset();  // the server goes first, as in main.cpp ...
+  ioc.reset();  // ... then the io_context destroys the stuck connection's coroutine frame
+}
+
 TEST(ServerTls, ReloadKeepsOpenConnectionsAndServesTheNewCertificate) {
   const auto dir = std::filesystem::temp_directory_path() / ("easd-reload-test-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
