@@ -92,9 +92,12 @@ net::awaitable<result<void>> uid_expunge(connection& c, sequence_set uids) {
   co_return result<void>{};
 }
 
-net::awaitable<result<std::optional<copy_uid>>> copy_messages(connection& c, sequence_set uids,
-                                                              std::string destination) {
-  auto cmd = c.start_command("UID COPY");
+namespace {
+
+// UID COPY and UID MOVE take the same arguments and answer with the same COPYUID code (RFC 4315, 6851).
+net::awaitable<result<std::optional<copy_uid>>> transfer(connection& c, std::string_view verb, sequence_set uids,
+                                                         std::string destination) {
+  auto cmd = c.start_command(verb);
   cmd.raw(" ");
   if (!detail::add_set(cmd, uids)) co_return error::unsendable_argument;
   cmd.raw(" ");
@@ -103,6 +106,13 @@ net::awaitable<result<std::optional<copy_uid>>> copy_messages(connection& c, seq
   if (!r) co_return r.error();
   if (!r->ok()) co_return error::command_failed;
   co_return find_copy_uid(*r);
+}
+
+}  // namespace
+
+net::awaitable<result<std::optional<copy_uid>>> copy_messages(connection& c, sequence_set uids,
+                                                              std::string destination) {
+  return transfer(c, "UID COPY", std::move(uids), std::move(destination));
 }
 
 net::awaitable<result<std::optional<copy_uid>>> move_messages(connection& c, sequence_set uids,
@@ -122,15 +132,8 @@ net::awaitable<result<std::optional<copy_uid>>> move_messages(connection& c, seq
     }
     co_return std::move(*copied);
   }
-  auto cmd = c.start_command("UID MOVE");
-  cmd.raw(" ");
-  if (!detail::add_set(cmd, uids)) co_return error::unsendable_argument;
-  cmd.raw(" ");
-  if (!detail::add_mailbox(cmd, destination)) co_return error::unsendable_argument;
-  auto r = co_await c.execute(std::move(cmd));
-  if (!r) co_return r.error();
-  if (!r->ok()) co_return error::command_failed;
-  co_return find_copy_uid(*r);
+  sequence_set to_move = std::move(uids);
+  co_return co_await transfer(c, "UID MOVE", std::move(to_move), std::move(destination));
 }
 
 }  // namespace easd::backend::imap
