@@ -137,6 +137,15 @@ transaction::~transaction() {
   if (db_ != nullptr) (void)db_->exec("ROLLBACK");
 }
 
+result<read_transaction> read_transaction::begin(database& db) {
+  if (auto r = db.exec("BEGIN"); !r) return r.error();
+  return read_transaction(db);
+}
+
+read_transaction::~read_transaction() {
+  if (db_ != nullptr) (void)db_->exec("COMMIT");
+}
+
 result<void> transaction::commit() {
   auto r = db_->exec("COMMIT");
   if (!r) return r;  // the destructor rolls back

@@ -82,4 +82,17 @@ private:
   database* db_;
 };
 
+// A read transaction (BEGIN … COMMIT), so a chain row and the states it names come from one snapshot.
+class read_transaction {
+public:
+  static result<read_transaction> begin(database& db);
+  read_transaction(read_transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  read_transaction& operator=(read_transaction&&) = delete;
+  ~read_transaction();
+
+private:
+  explicit read_transaction(database& db) noexcept : db_(&db) {}
+  database* db_;
+};
+
 }  // namespace easd::state::detail

@@ -92,11 +92,8 @@ result<std::vector<folder>> sqlite_state_store::load_folder_state(const device_r
   if (!detail::valid_ref(dev)) return invalid;
   if (key.initial()) return std::vector<folder>{};
   std::lock_guard lock(mutex_);
-  if (auto r = db_->exec("BEGIN"); !r) return r.error();
-  struct end_read {
-    detail::database& db;
-    ~end_read() { (void)db.exec("COMMIT"); }
-  } guard{*db_};
+  auto snapshot = detail::read_transaction::begin(*db_);
+  if (!snapshot) return snapshot.error();
   auto device = device_row(dev);
   if (!device) return device.error() == state_error::not_found ? unknown : device.error();
   auto c = read_chain(*db_, *device);

@@ -121,12 +121,8 @@ result<loaded_sync_state> sqlite_state_store::load_sync_state(const device_ref& 
   if (!detail::valid_ref(dev) || !detail::valid_text(collection_id, max_id_size)) return invalid;
   if (key.initial()) return loaded_sync_state{};
   std::lock_guard lock(mutex_);
-  // A read transaction so the chain row and its states come from one snapshot.
-  if (auto r = db_->exec("BEGIN"); !r) return r.error();
-  struct end_read {
-    detail::database& db;
-    ~end_read() { (void)db.exec("COMMIT"); }
-  } guard{*db_};
+  auto snapshot = detail::read_transaction::begin(*db_);
+  if (!snapshot) return snapshot.error();
   auto device = device_row(dev);
   if (!device) return device.error() == state_error::not_found ? unknown : device.error();
   auto c = read_chain(*db_, *device, collection_id);
