@@ -14,6 +14,7 @@ namespace easd::protocol {
 struct request_context {
   std::string command;    // Cmd, as in the command table
   std::string user;       // the authenticated login (not the query's User)
+  std::string password;   // verified; for acting as the user on the backends (never log it)
   std::string device_id;  // canonical text form
   std::string device_type;
   std::string user_agent;

@@ -45,7 +45,7 @@ net::awaitable<std::optional<identity>> authenticate(server_context& ctx, exchan
   switch (verdict.status) {
     case http::auth_status::ok:
       ex.authenticated = true;
-      co_return identity{std::move(creds->user)};
+      co_return identity{std::move(creds->user), std::move(creds->password)};
     case http::auth_status::rejected:
       spdlog::info("authentication failed user={} client={}", log_escape(creds->user), ex.client_address);
       challenge(ex);

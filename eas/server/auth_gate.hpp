@@ -11,7 +11,8 @@
 namespace easd::server {
 
 struct identity {
-  std::string user;  // the login as the directory accepted it
+  std::string user;      // the login as the directory accepted it
+  std::string password;  // verified; handlers act as the user on the backends with it (never logged)
 };
 
 boost::asio::awaitable<std::optional<identity>> authenticate(server_context& ctx, exchange& ex);

@@ -81,6 +81,7 @@ net::awaitable<void> post(server_context& ctx, exchange& ex) {
   protocol::request_context rc;
   rc.command = target->command;
   rc.user = who->user;
+  rc.password = who->password;
   rc.device_id = std::move(target->device_id);
   rc.device_type = std::move(target->device_type);
   rc.user_agent = std::string(ex.request[http_wire::field::user_agent]);

@@ -1,7 +1,7 @@
 // Parses the input as a uid_set and as a mail_cursor. Accepted input must be canonical (serialize gives
 // the same bytes back), and edits of a parsed set must keep it sorted, disjoint and non-adjacent.
 #include "eas/protocol/state/mail_cursor.hpp"
-#include "eas/protocol/state/uid_set.hpp"
+#include "eas/core/uid_set.hpp"
 
 #include <cstdint>
 #include <cstdlib>
@@ -9,7 +9,7 @@
 
 namespace {
 
-void check_canonical(const easd::state::uid_set& s) {
+void check_canonical(const easd::uid_set& s) {
   const auto& r = s.ranges();
   for (std::size_t i = 0; i < r.size(); ++i) {
     if (r[i].first == 0 || r[i].first > r[i].last) std::abort();
@@ -21,7 +21,7 @@ void check_canonical(const easd::state::uid_set& s) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  if (auto set = easd::state::uid_set::parse(text)) {
+  if (auto set = easd::uid_set::parse(text)) {
     if (set->serialize() != text) std::abort();
     check_canonical(*set);
     // Use the input's first bytes as edits on the parsed set.
@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       check_canonical(*set);
     }
-    auto again = easd::state::uid_set::parse(set->serialize());
+    auto again = easd::uid_set::parse(set->serialize());
     if (!again || !(*again == *set)) std::abort();
   }
   if (auto cursor = easd::state::mail_cursor::parse(text)) {

@@ -42,7 +42,7 @@ result<mail_cursor> mail_cursor::parse(std::string_view text) {
   mail_cursor c;
   if (!take_number(text, c.uidvalidity) || !take_number(text, c.highest_modseq)) return corrupt;
   auto set = uid_set::parse(text);
-  if (!set) return set.error();
+  if (!set) return corrupt;
   c.known = std::move(*set);
   return c;
 }

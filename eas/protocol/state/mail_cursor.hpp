@@ -6,7 +6,7 @@
 #pragma once
 
 #include "eas/core/result.hpp"
-#include "eas/protocol/state/uid_set.hpp"
+#include "eas/core/uid_set.hpp"
 
 #include <cstdint>
 #include <string>

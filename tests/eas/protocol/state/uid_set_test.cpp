@@ -1,6 +1,6 @@
-#include "eas/protocol/state/uid_set.hpp"
+#include "eas/core/uid_set.hpp"
 
-#include "eas/protocol/state/error.hpp"
+#include <boost/system/errc.hpp>
 
 #include <gtest/gtest.h>
 
@@ -105,7 +105,7 @@ TEST(UidSet, HostileTextIsCorrupt) {
         std::string(uid_set::max_text_size + 1, '1')}) {
     auto s = uid_set::parse(text);
     ASSERT_FALSE(s) << text.substr(0, 40);
-    EXPECT_EQ(s.error(), state_error::corrupt);
+    EXPECT_EQ(s.error(), boost::system::errc::invalid_argument);
   }
 }
 
@@ -116,7 +116,7 @@ TEST(UidSet, TooManyRangesIsCorrupt) {
     text += std::to_string(1 + 2 * i);
   }
   ASSERT_LE(text.size(), uid_set::max_text_size);
-  EXPECT_EQ(uid_set::parse(text).error(), state_error::corrupt);
+  EXPECT_EQ(uid_set::parse(text).error(), boost::system::errc::invalid_argument);
 }
 
 }  // namespace

@@ -1,11 +1,11 @@
-#include "eas/protocol/state/uid_set.hpp"
+#include "eas/core/uid_set.hpp"
 
-#include "eas/protocol/state/error.hpp"
+#include <boost/system/errc.hpp>
 
 #include <algorithm>
 #include <charconv>
 
-namespace easd::state {
+namespace easd {
 
 void uid_set::add_range(std::uint32_t first, std::uint32_t last) {
   if (first == 0) first = 1;
@@ -100,7 +100,7 @@ bool parse_uid(std::string_view text, std::size_t& pos, std::uint32_t& out) noex
 }  // namespace
 
 result<uid_set> uid_set::parse(std::string_view text) {
-  const auto corrupt = make_error_code(state_error::corrupt);
+  const auto corrupt = make_error_code(boost::system::errc::invalid_argument);
   uid_set set;
   if (text.empty()) return set;
   if (text.size() > max_text_size) return corrupt;
@@ -124,4 +124,4 @@ result<uid_set> uid_set::parse(std::string_view text) {
   }
 }
 
-}  // namespace easd::state
+}  // namespace easd

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-namespace easd::state {
+namespace easd {
 
 class uid_set {
 public:
@@ -42,7 +42,7 @@ public:
   void clear() noexcept { ranges_.clear(); }
 
   std::string serialize() const;
-  // state_error::corrupt for anything but canonical text within the caps. "" is the empty set.
+  // errc::invalid_argument for anything but canonical text within the caps. "" is the empty set.
   static result<uid_set> parse(std::string_view text);
 
   friend bool operator==(const uid_set&, const uid_set&) = default;
@@ -51,4 +51,4 @@ private:
   std::vector<range> ranges_;
 };
 
-}  // namespace easd::state
+}  // namespace easd
