@@ -1,12 +1,14 @@
 // easd — the one binary. This is the only file that wires concrete types together (ARCHITECTURE.md §2).
 #include "backend/imap/client/tls_context.hpp"
 #include "backend/imap/imap_credential_verifier.hpp"
+#include "backend/imap/imap_mail_store.hpp"
 #include "eas/core/blocking_pool.hpp"
 #include "eas/core/config.hpp"
 #include "eas/core/logging.hpp"
 #include "eas/protocol/command_table.hpp"
 #include "eas/protocol/dispatcher.hpp"
 #include "eas/protocol/services.hpp"
+#include "eas/protocol/state/sqlite_state_store.hpp"
 #include "eas/server/server.hpp"
 #include "eas/server/tls_context.hpp"
 #include "eas/wbxml/cli.hpp"
@@ -15,8 +17,12 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <thread>
@@ -41,6 +47,25 @@ backend::imap::options imap_options(const imap_config& imap) {
   return o;
 }
 
+// <state.path>/state.sqlite, the directory created when missing. Throws config_error naming the problem.
+std::unique_ptr<state::sqlite_state_store> open_state(const config& cfg) {
+  const auto& dir = cfg.state.path;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || !std::filesystem::is_directory(dir)) {
+    throw config_error(cfg.source.string() + ": [state] path " + dir.string() +
+                       ": cannot create the directory: " + (ec ? ec.message() : "not a directory"));
+  }
+  const auto file = (dir / "state.sqlite").string();
+  auto store = state::sqlite_state_store::open(file);
+  if (!store) throw config_error(cfg.source.string() + ": [state] cannot open " + file + ": " + store.error().message());
+  return std::move(*store);
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 int serve(const std::string& config_path) {
   config cfg;
   try {
@@ -60,7 +85,27 @@ int serve(const std::string& config_path) {
     auto imap_tls = backend::imap::make_tls_context(imap);
     if (!imap_tls) throw config_error(cfg.source.string() + ": [imap] " + imap_tls.error().message());
     backend::imap_credential_verifier verifier(ioc.get_executor(), imap, *imap_tls);
-    protocol::services services;
+
+    auto state_store = open_state(cfg);
+    // SQLite calls and heavy conversions; SQLite serialises on one connection, so a few threads suffice.
+    blocking_pool blocking(std::clamp(threads, 2u, 4u));
+    backend::imap_store_options mail_opts;
+    mail_opts.server = imap;
+    mail_opts.shards = threads;  // one strand per io thread
+    backend::imap_mail_store mail(ioc.get_executor(), mail_opts, *imap_tls);
+    protocol::services services{state_store.get(), &blocking, &mail, &unix_now};
+
+    // Idle IMAP connections of users who went quiet are closed after the pool's idle_timeout.
+    net::steady_timer prune_timer(ioc);
+    std::function<void()> prune_later = [&] {
+      prune_timer.expires_after(std::chrono::seconds(60));
+      prune_timer.async_wait([&](const boost::system::error_code& ec) {
+        if (ec) return;
+        mail.prune();
+        prune_later();
+      });
+    };
+    prune_later();
     protocol::dispatcher dispatcher(protocol::command_table::standard(), services);
 
     server::server eas_server(ioc, cfg, verifier, dispatcher);
@@ -81,6 +126,7 @@ int serve(const std::string& config_path) {
           return;
         }
         spdlog::info("signal={} received", sig);
+        prune_timer.cancel();
         eas_server.shut_down([&ioc] { ioc.stop(); });
       });
     };

@@ -402,6 +402,7 @@ net::awaitable<result<void>> connection::login(std::string user, std::string pas
 }
 
 command_builder connection::start_command(std::string_view name) {
+  last_completion_ = response{};
   auto tag = next_tag();
   return command_builder(tag, name, literals());
 }
@@ -414,6 +415,7 @@ net::awaitable<result<command_result>> connection::execute(command_builder cmd) 
   const auto deadline = clock::now() + opts_.command_timeout;
   auto r = co_await run(std::move(tag), std::move(chunks), deadline, &out.untagged);
   if (!r) co_return r.error();
+  last_completion_ = *r;
   out.completion = std::move(*r);
   co_return out;
 }

@@ -83,6 +83,11 @@ public:
   command_builder start_command(std::string_view name);
   boost::asio::awaitable<result<command_result>> execute(command_builder cmd);
 
+  // The tagged completion of the last command run through execute() (status none when start_command() was
+  // called since, or nothing ran): the typed commands turn NO into error::command_failed, and callers that
+  // must tell NO [NONEXISTENT] from NO [ALREADYEXISTS] (RFC 5530) read the code here.
+  const response& last_completion() const noexcept { return last_completion_; }
+
   // Extensions the server confirmed with "* ENABLED" (RFC 5161), e.g. CONDSTORE, QRESYNC.
   const capabilities& enabled() const noexcept { return enabled_; }
   const options& settings() const noexcept { return opts_; }
@@ -120,6 +125,7 @@ private:
   response_parser parser_;
   capabilities caps_;
   capabilities enabled_;
+  response last_completion_;
   std::vector<char> rbuf_;
   std::size_t rbegin_ = 0;
   std::size_t rend_ = 0;

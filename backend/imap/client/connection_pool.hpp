@@ -5,8 +5,13 @@
 // Contract:
 // - Single-threaded: use the pool and its leases from one strand (the one the connections run on).
 // - acquire() hands out an idle connection of that user if one is open, else opens one through the
-//   connector (which connects and logs in). Over a limit, or while the user's back-off runs, it fails at
-//   once with error::busy rather than queueing: the caller (a Sync, a Ping's change source) decides.
+//   connector (which connects and logs in with the password given). At the per-user limit it waits, up to
+//   acquire_timeout and behind at most max_waiters_per_user others, for a lease of that user to come back
+//   (a phone's Sync and Ping overlap briefly; failing them would make the phone retry); then error::busy.
+//   At the overall limit it closes another user's oldest idle connection, else fails with error::busy.
+//   While the user's back-off runs it fails at once with error::busy.
+// - Idle connections are keyed by user only: the password matters when a connection is opened. Callers
+//   must have verified it (easd's auth gate does), or one user's valid lease would serve a wrong password.
 // - A lease is a move-only RAII token; destroying it returns the connection to the idle list if it is still
 //   open, else frees its slot. discard() drops a connection whose state the holder no longer trusts.
 //   A returned connection may have any mailbox selected: holders SELECT what they need.
@@ -32,12 +37,17 @@ struct pool_options {
   std::chrono::steady_clock::duration idle_timeout = std::chrono::minutes(5);
   std::chrono::steady_clock::duration backoff_initial = std::chrono::seconds(1);
   std::chrono::steady_clock::duration backoff_max = std::chrono::minutes(2);
+  // Waiting for a lease at the per-user limit; 0 fails at once.
+  std::chrono::steady_clock::duration acquire_timeout = std::chrono::seconds(10);
+  std::size_t max_waiters_per_user = 16;
   // The clock, replaceable in tests.
   std::function<std::chrono::steady_clock::time_point()> now = [] { return std::chrono::steady_clock::now(); };
 };
 
-// Opens and authenticates a connection for `user`. Any error counts as a failure for the back-off.
-using connector = std::function<boost::asio::awaitable<result<std::unique_ptr<connection>>>(std::string user)>;
+// Opens and authenticates a connection for `user` with `password`. Any error counts as a failure for the
+// back-off.
+using connector = std::function<boost::asio::awaitable<result<std::unique_ptr<connection>>>(std::string user,
+                                                                                           std::string password)>;
 
 namespace detail {
 struct pool_state;
@@ -55,18 +65,23 @@ public:
   connection& operator*() const noexcept { return *conn_; }
   connection* operator->() const noexcept { return conn_.get(); }
   explicit operator bool() const noexcept { return conn_ != nullptr; }
+  // True when the connection was idle in the pool (it may have been closed by the server meanwhile: one
+  // retry on a fresh connection is worth it for an idempotent command).
+  bool reused() const noexcept { return reused_; }
 
   // Closes the connection instead of returning it.
   void discard() noexcept;
 
 private:
   friend class connection_pool;
-  lease(std::shared_ptr<detail::pool_state> state, std::string user, std::unique_ptr<connection> conn);
+  lease(std::shared_ptr<detail::pool_state> state, std::string user, std::unique_ptr<connection> conn,
+        bool reused);
   void release() noexcept;
 
   std::shared_ptr<detail::pool_state> state_;
   std::string user_;
   std::unique_ptr<connection> conn_;
+  bool reused_ = false;
 };
 
 class connection_pool {
@@ -76,7 +91,7 @@ public:
   connection_pool& operator=(const connection_pool&) = delete;
   ~connection_pool();
 
-  boost::asio::awaitable<result<lease>> acquire(std::string user);
+  boost::asio::awaitable<result<lease>> acquire(std::string user, std::string password);
 
   // Closes idle connections older than idle_timeout (also done on every acquire); call it from a timer
   // to release server resources of users who went quiet.
@@ -84,6 +99,7 @@ public:
 
   std::size_t open_count() const noexcept;              // idle + leased + opening
   std::size_t idle_count(const std::string& user) const;
+  std::size_t waiting_count(const std::string& user) const;
 
 private:
   std::shared_ptr<detail::pool_state> state_;

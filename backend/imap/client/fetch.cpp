@@ -62,6 +62,18 @@ net::awaitable<result<flag_changes>> fetch_changes(connection& c, sequence_set u
   co_return parse_flag_changes(*r);
 }
 
+net::awaitable<result<flag_changes>> fetch_flags(connection& c, sequence_set uids, bool modseq) {
+  if (modseq && !c.caps().has("CONDSTORE")) co_return error::command_failed;
+  auto cmd = c.start_command("UID FETCH");
+  cmd.raw(" ");
+  if (!detail::add_set(cmd, uids)) co_return error::unsendable_argument;
+  cmd.raw(modseq ? " (UID FLAGS MODSEQ)" : " (UID FLAGS)");
+  auto r = co_await c.execute(std::move(cmd));
+  if (!r) co_return r.error();
+  if (!r->ok()) co_return error::command_failed;
+  co_return parse_flag_changes(*r);
+}
+
 net::awaitable<result<std::vector<message_data>>> fetch_summaries(connection& c, sequence_set uids) {
   auto cmd = c.start_command("UID FETCH");
   cmd.raw(" ");
@@ -79,6 +91,96 @@ net::awaitable<result<std::vector<message_data>>> fetch_summaries(connection& c,
     if (m->uid && uids.contains(*m->uid) && m->env) out.push_back(std::move(*m));
   }
   co_return out;
+}
+
+net::awaitable<result<std::vector<message_data>>> fetch_summaries(connection& c, sequence_set uids,
+                                                                  summary_request req) {
+  if (req.modseq && !c.caps().has("CONDSTORE")) co_return error::command_failed;
+  for (const auto& f : req.header_fields) {
+    if (f.empty() || f.size() > 64) co_return error::unsendable_argument;
+    for (char ch : f) {
+      if (!is_ascii_alnum(ch) && ch != '-') co_return error::unsendable_argument;
+    }
+  }
+  auto cmd = c.start_command("UID FETCH");
+  cmd.raw(" ");
+  if (!detail::add_set(cmd, uids)) co_return error::unsendable_argument;
+  cmd.raw(req.modseq ? " (UID FLAGS MODSEQ" : " (UID FLAGS");
+  cmd.raw(" INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE");
+  if (!req.header_fields.empty()) {
+    cmd.raw(" BODY.PEEK[HEADER.FIELDS (");
+    for (std::size_t i = 0; i < req.header_fields.size(); ++i) {
+      if (i) cmd.raw(" ");
+      cmd.raw(req.header_fields[i]);
+    }
+    cmd.raw(")]");
+  }
+  cmd.raw(")");
+  auto r = co_await c.execute(std::move(cmd));
+  if (!r) co_return r.error();
+  if (!r->ok()) co_return error::command_failed;
+  std::vector<message_data> out;
+  for (const auto& u : r->untagged) {
+    if (!is_fetch(u)) continue;
+    auto m = parse_fetch(u);
+    if (!m) co_return m.error();
+    if (m->uid && uids.contains(*m->uid) && m->env) out.push_back(std::move(*m));
+  }
+  co_return out;
+}
+
+net::awaitable<result<std::optional<body_part>>> fetch_body_structure(connection& c, std::uint32_t uid) {
+  if (uid == 0) co_return error::unsendable_argument;
+  auto cmd = c.start_command("UID FETCH");
+  cmd.raw(" ").raw(std::to_string(uid)).raw(" (UID BODYSTRUCTURE)");
+  auto r = co_await c.execute(std::move(cmd));
+  if (!r) co_return r.error();
+  if (!r->ok()) co_return error::command_failed;
+  for (const auto& u : r->untagged) {
+    if (!is_fetch(u)) continue;
+    auto m = parse_fetch(u);
+    if (!m) co_return m.error();
+    if (m->uid == uid && m->body) co_return std::optional<body_part>(std::move(*m->body));
+  }
+  co_return std::optional<body_part>{};
+}
+
+net::awaitable<result<section_data>> fetch_section_sized(connection& c, std::uint32_t uid, section_request req) {
+  if (uid == 0 || !valid_section(req.section)) co_return error::unsendable_argument;
+  if (req.binary && (!c.caps().has("BINARY") || !numeric_section(req.section))) co_return error::unsendable_argument;
+  auto cmd = c.start_command("UID FETCH");
+  cmd.raw(" ").raw(std::to_string(uid)).raw(" (UID");
+  if (req.binary) {
+    cmd.raw(" BINARY.SIZE[").raw(req.section).raw("]");
+  } else if (req.section.empty()) {
+    cmd.raw(" RFC822.SIZE");
+  }
+  cmd.raw(req.binary ? " BINARY.PEEK[" : " BODY.PEEK[").raw(req.section).raw("]");
+  if (req.partial) {
+    cmd.raw("<").raw(std::to_string(req.partial->first)).raw(".").raw(std::to_string(req.partial->second)).raw(">");
+  }
+  cmd.raw(")");
+  auto r = co_await c.execute(std::move(cmd));
+  if (!r) co_return r.error();
+  if (!r->ok()) co_return error::command_failed;
+  const std::string want = (req.binary ? "BINARY[" : "BODY[") + req.section + "]";
+  for (auto& u : r->untagged) {
+    if (!is_fetch(u)) continue;
+    auto m = parse_fetch(u);
+    if (!m) co_return m.error();
+    if (m->uid != uid) continue;
+    section_data out;
+    out.size = req.binary ? m->binary_size : req.section.empty() ? m->size : std::nullopt;
+    for (auto& s : m->sections) {
+      if (!iequals_ascii(s.name, want)) continue;
+      if (s.nil) co_return error::command_failed;
+      out.bytes = std::move(s.bytes);
+      co_return out;
+    }
+    // A partial fetch beyond the end may come back as an empty string or not at all.
+    if (req.partial && out.size) co_return out;
+  }
+  co_return error::command_failed;
 }
 
 net::awaitable<result<std::string>> fetch_section(connection& c, std::uint32_t uid, section_request req) {

@@ -28,8 +28,26 @@ result<flag_changes> parse_flag_changes(const command_result& r);
 // is enabled. Needs CONDSTORE (error::command_failed otherwise, nothing sent).
 boost::asio::awaitable<result<flag_changes>> fetch_changes(connection& c, sequence_set uids, std::uint64_t modseq);
 
+// UID FETCH uids (UID FLAGS [MODSEQ]): every message's flags, for servers without CONDSTORE (or a first
+// listing). `modseq` needs CONDSTORE (error::command_failed otherwise, nothing sent).
+boost::asio::awaitable<result<flag_changes>> fetch_flags(connection& c, sequence_set uids, bool modseq = false);
+
 // UID FETCH uids (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE).
 boost::asio::awaitable<result<std::vector<message_data>>> fetch_summaries(connection& c, sequence_set uids);
+
+struct summary_request {
+  bool modseq = false;                     // MODSEQ (needs CONDSTORE)
+  std::vector<std::string> header_fields;  // BODY.PEEK[HEADER.FIELDS (...)]: names of letters, digits, '-'
+};
+
+// UID FETCH uids (UID FLAGS [MODSEQ] INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE [BODY.PEEK[HEADER.FIELDS
+// (...)]]): messages of `uids` with an ENVELOPE, in the server's order. A field name that is not an atom
+// is error::unsendable_argument, nothing sent.
+boost::asio::awaitable<result<std::vector<message_data>>> fetch_summaries(connection& c, sequence_set uids,
+                                                                          summary_request req);
+
+// UID FETCH uid (BODYSTRUCTURE). No such message: nothing.
+boost::asio::awaitable<result<std::optional<body_part>>> fetch_body_structure(connection& c, std::uint32_t uid);
 
 struct section_request {
   std::string section;  // "", "1.2", "HEADER", "1.TEXT", "HEADER.FIELDS (FROM TO)"; letters, digits, ". ()-"
@@ -40,5 +58,17 @@ struct section_request {
 // UID FETCH uid (BODY.PEEK[section]<partial>) or BINARY.PEEK: the bytes. A message without that UID (or
 // the server's NIL) is error::command_failed.
 boost::asio::awaitable<result<std::string>> fetch_section(connection& c, std::uint32_t uid, section_request req);
+
+struct section_data {
+  std::string bytes;
+  // The whole section's size when the server tells in the same response: BINARY.SIZE for a binary
+  // fetch, RFC822.SIZE for the whole message (section "").
+  std::optional<std::uint64_t> size;
+};
+// fetch_section, also asking for the size (BINARY.SIZE[section] or RFC822.SIZE). A message without that UID
+// (or the server's NIL) is error::command_failed; NO is too (e.g. [UNKNOWN-CTE] for BINARY), the code in
+// connection::last_completion().
+boost::asio::awaitable<result<section_data>> fetch_section_sized(connection& c, std::uint32_t uid,
+                                                                 section_request req);
 
 }  // namespace easd::backend::imap

@@ -44,6 +44,18 @@ result<std::pair<std::string, mailbox_counts>> parse_status(const response& r) {
   mailbox_counts m;
   for (std::size_t k = 0; k < c.size(); k += 2) {
     auto key = detail::astring(r.data, c[k]);
+    if (key && iequals_ascii(*key, "MAILBOXID")) {
+      // MAILBOXID (objectid), RFC 8474 §4.1
+      auto inner = detail::children(r.data, c[k + 1]);
+      if (inner.size() != 1) return error::protocol_error;
+      auto id = detail::astring(r.data, inner[0]);
+      if (!id || id->empty() || id->size() > 255) return error::protocol_error;
+      for (char ch : *id) {
+        if (!is_ascii_alnum(ch) && ch != '_' && ch != '-') return error::protocol_error;
+      }
+      m.mailboxid = std::string(*id);
+      continue;
+    }
     auto n = detail::number(r.data, c[k + 1]);
     if (!key || !n) return error::protocol_error;
     const bool small = *n <= UINT32_MAX;
@@ -106,6 +118,13 @@ result<std::vector<mailbox_info>> parse_list(const command_result& r) {
 }
 
 net::awaitable<result<std::vector<mailbox_info>>> list_mailboxes(connection& c, std::size_t max_mailboxes) {
+  list_request req;
+  req.max_mailboxes = max_mailboxes;
+  co_return co_await list_mailboxes(c, req);
+}
+
+net::awaitable<result<std::vector<mailbox_info>>> list_mailboxes(connection& c, list_request req) {
+  const std::size_t max_mailboxes = req.max_mailboxes;
   auto cmd = c.start_command("LIST");
   cmd.raw(" \"\" \"*\"");
   const bool extended = c.caps().has("LIST-EXTENDED");
@@ -114,9 +133,15 @@ net::awaitable<result<std::vector<mailbox_info>>> list_mailboxes(connection& c, 
     // exists only as a path (\NonExistent) would look like a leaf.
     cmd.raw(" RETURN (CHILDREN");
     if (c.caps().has("SPECIAL-USE")) cmd.raw(" SPECIAL-USE");
-    if (c.caps().has("LIST-STATUS")) {
-      cmd.raw(c.caps().has("CONDSTORE") ? " STATUS (MESSAGES UIDVALIDITY UIDNEXT HIGHESTMODSEQ)"
-                                        : " STATUS (MESSAGES UIDVALIDITY UIDNEXT)");
+    const bool ids = req.mailboxid && c.caps().has("OBJECTID");
+    if (c.caps().has("LIST-STATUS") && (req.counts || ids)) {
+      cmd.raw(" STATUS (");
+      if (req.counts) {
+        cmd.raw(c.caps().has("CONDSTORE") ? "MESSAGES UIDVALIDITY UIDNEXT HIGHESTMODSEQ"
+                                          : "MESSAGES UIDVALIDITY UIDNEXT");
+      }
+      if (ids) cmd.raw(req.counts ? " MAILBOXID" : "MAILBOXID");
+      cmd.raw(")");
     }
     cmd.raw(")");
   }
@@ -132,8 +157,9 @@ net::awaitable<result<mailbox_counts>> status(connection& c, std::string mailbox
   auto cmd = c.start_command("STATUS");
   cmd.raw(" ");
   if (!detail::add_mailbox(cmd, mailbox)) co_return error::unsendable_argument;
-  cmd.raw(c.caps().has("CONDSTORE") ? " (MESSAGES UNSEEN UIDVALIDITY UIDNEXT HIGHESTMODSEQ)"
-                                    : " (MESSAGES UNSEEN UIDVALIDITY UIDNEXT)");
+  cmd.raw(c.caps().has("CONDSTORE") ? " (MESSAGES UNSEEN UIDVALIDITY UIDNEXT HIGHESTMODSEQ"
+                                    : " (MESSAGES UNSEEN UIDVALIDITY UIDNEXT");
+  cmd.raw(c.caps().has("OBJECTID") ? " MAILBOXID)" : ")");
   auto r = co_await c.execute(std::move(cmd));
   if (!r) co_return r.error();
   if (!r->ok()) co_return error::command_failed;

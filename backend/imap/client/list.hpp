@@ -17,6 +17,7 @@ namespace easd::backend::imap {
 struct mailbox_counts {
   std::optional<std::uint32_t> messages, unseen, uidvalidity, uidnext;
   std::optional<std::uint64_t> highestmodseq;
+  std::optional<std::string> mailboxid;  // RFC 8474 MAILBOXID (objectid: 1-255 of A-Z a-z 0-9 _ -)
 };
 
 struct mailbox_info {
@@ -43,7 +44,17 @@ result<std::pair<std::string, mailbox_counts>> parse_status(const response& r);
 boost::asio::awaitable<result<std::vector<mailbox_info>>> list_mailboxes(connection& c,
                                                                           std::size_t max_mailboxes = 10000);
 
-// STATUS mailbox (MESSAGES UNSEEN UIDVALIDITY UIDNEXT [HIGHESTMODSEQ]).
+struct list_request {
+  bool counts = true;      // STATUS (MESSAGES UIDVALIDITY UIDNEXT [HIGHESTMODSEQ]) via LIST-STATUS
+  bool mailboxid = false;  // STATUS (MAILBOXID) via LIST-STATUS when the server offers OBJECTID
+  std::size_t max_mailboxes = 10000;
+};
+// The same with a choice of what LIST-STATUS returns (a folder list needs ids, not counts).
+boost::asio::awaitable<result<std::vector<mailbox_info>>> list_mailboxes(connection& c, list_request req);
+
+// STATUS mailbox (MESSAGES UNSEEN UIDVALIDITY UIDNEXT [HIGHESTMODSEQ] [MAILBOXID]), the last two when the
+// server offers CONDSTORE / OBJECTID. NO (no such mailbox): error::command_failed, the code in
+// connection::last_completion().
 boost::asio::awaitable<result<mailbox_counts>> status(connection& c, std::string mailbox);
 
 }  // namespace easd::backend::imap

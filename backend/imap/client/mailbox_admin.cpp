@@ -41,6 +41,14 @@ net::awaitable<result<void>> delete_mailbox(connection& c, std::string name) {
   co_return co_await simple(c, std::move(cmd));
 }
 
+net::awaitable<result<void>> unselect(connection& c) {
+  auto cmd = c.start_command(c.caps().has("UNSELECT") ? "UNSELECT" : "EXAMINE");
+  if (!c.caps().has("UNSELECT")) cmd.raw(" \"\"");  // the empty name is never a mailbox
+  auto r = co_await c.execute(std::move(cmd));
+  if (!r) co_return r.error();
+  co_return result<void>{};
+}
+
 net::awaitable<result<command_result>> noop(connection& c) {
   auto cmd = c.start_command("NOOP");
   co_return co_await c.execute(std::move(cmd));

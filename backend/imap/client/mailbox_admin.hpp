@@ -17,4 +17,10 @@ boost::asio::awaitable<result<void>> delete_mailbox(connection& c, std::string n
 
 boost::asio::awaitable<result<command_result>> noop(connection& c);
 
+// Leaves the selected mailbox, if any, without expunging: UNSELECT (RFC 3691), else an EXAMINE of a name
+// that cannot exist (a failed SELECT deselects, RFC 9051 §6.3.2). NO/BAD (nothing selected) is fine.
+// Needed before DELETE or RENAME of a mailbox this connection may have selected: Dovecot disconnects a
+// client whose selected mailbox goes away.
+boost::asio::awaitable<result<void>> unselect(connection& c);
+
 }  // namespace easd::backend::imap

@@ -61,7 +61,12 @@ result<message_data> parse_fetch(const response& r, body_limits limits) {
     } else if (key.find('[') != std::string::npos || key == "rfc822" || key == "rfc822.header" ||
                key == "rfc822.text") {
       // BODY[section]<origin>, BINARY[section]<origin>; BINARY.SIZE[...] is a number, skipped below.
-      if (key.starts_with("binary.size")) continue;
+      if (key.starts_with("binary.size")) {
+        auto n = detail::number(v, val);
+        if (!n) return error::protocol_error;
+        m.binary_size = *n;
+        continue;
+      }
       fetched_section s;
       std::string_view name(v[key_i].text);
       auto close = name.rfind(']');

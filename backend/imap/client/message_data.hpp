@@ -33,6 +33,7 @@ struct message_data {
   std::optional<envelope> env;
   std::optional<body_part> body;             // BODYSTRUCTURE (or BODY without extensions)
   std::vector<fetched_section> sections;
+  std::optional<std::uint64_t> binary_size;  // BINARY.SIZE[section] (RFC 3516), the last one sent
 
   const fetched_section* section(std::string_view name) const noexcept;  // case-insensitive
 };

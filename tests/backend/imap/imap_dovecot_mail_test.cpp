@@ -285,10 +285,9 @@ struct dovecot_connector {
   std::shared_ptr<net::ssl::context> tls;
   int opened = 0;
 
-  net::awaitable<easd::result<std::unique_ptr<imap::connection>>> open(std::string user) {
+  net::awaitable<easd::result<std::unique_ptr<imap::connection>>> open(std::string user, std::string password) {
     auto c = co_await imap::connection::connect(co_await net::this_coro::executor, *tls, opts);
     if (!c) co_return c.error();
-    std::string password = "secret";
     auto l = co_await (*c)->login(std::move(user), std::move(password));
     if (!l) co_return l.error();
     ++opened;
@@ -299,20 +298,20 @@ struct dovecot_connector {
 [[gnu::noinline]] net::awaitable<bool> pooled(imap::connection_pool* pool, dovecot_connector* dc) {
   imap::connection* first = nullptr;
   {
-    auto a = co_await pool->acquire("pool1");
+    auto a = co_await pool->acquire("pool1", "secret");
     EXPECT_TRUE(a) << a.error().message();
     if (!a) co_return false;
     first = &**a;
-    auto b = co_await pool->acquire("pool1");
+    auto b = co_await pool->acquire("pool1", "secret");
     EXPECT_TRUE(b) << b.error().message();
-    auto c = co_await pool->acquire("pool1");
+    auto c = co_await pool->acquire("pool1", "secret");
     EXPECT_EQ(c.error(), imap::error::busy);
     if (b) {
       auto n = co_await imap::noop(**b);
       EXPECT_TRUE(n && n->ok());
     }
   }
-  auto again = co_await pool->acquire("pool1");
+  auto again = co_await pool->acquire("pool1", "secret");
   EXPECT_TRUE(again && (*again)->is_open());
   if (again) {
     std::string inbox = "INBOX";
@@ -322,9 +321,9 @@ struct dovecot_connector {
     EXPECT_EQ(&**again, first);  // the most recently returned idle one
   }
   EXPECT_EQ(dc->opened, 2);  // reused, not reopened
-  auto wrong = co_await pool->acquire("nosuchuser");
+  auto wrong = co_await pool->acquire("nosuchuser", "secret");
   EXPECT_EQ(wrong.error(), imap::error::auth_failed);
-  auto held_back = co_await pool->acquire("nosuchuser");
+  auto held_back = co_await pool->acquire("nosuchuser", "secret");
   EXPECT_EQ(held_back.error(), imap::error::busy);
   co_return true;
 }
@@ -371,6 +370,9 @@ TEST_F(ImapDovecotMail, PoolReusesAuthenticatedConnections) {
   imap::pool_options po;
   po.max_per_user = 2;
   po.backoff_initial = std::chrono::seconds(30);
-  imap::connection_pool pool([&dc](std::string user) { return dc.open(std::move(user)); }, po);
+  po.acquire_timeout = std::chrono::seconds(0);  // the third acquire fails at once
+  imap::connection_pool pool([&dc](std::string user, std::string password) {
+    return dc.open(std::move(user), std::move(password));
+  }, po);
   EXPECT_TRUE(easd::test::run_coroutine(ctx_, pooled(&pool, &dc), {}, std::chrono::seconds(60)));
 }
