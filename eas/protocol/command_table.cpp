@@ -1,5 +1,9 @@
 #include "eas/protocol/command_table.hpp"
 
+#include "eas/protocol/commands/folders.hpp"
+#include "eas/protocol/commands/items.hpp"
+#include "eas/protocol/commands/sync.hpp"
+
 namespace easd::protocol {
 namespace {
 
@@ -10,21 +14,31 @@ constexpr std::size_t MiB = 1024 * KiB;
 // [MS-ASCMD] 2.2.1 and the command index of shared/protocol/commands.md §1. Versions below 12.1 are never
 // negotiated (see eas_config), so min_version 12.1 stands for "all".
 constexpr command_info standard_rows[] = {
-    {.name = "Sync", .root = "AirSync:Sync", .empty_body_allowed = true, .long_poll = true, .body_limit = 8 * MiB},
+    {.name = "Sync",
+     .root = "AirSync:Sync",
+     .empty_body_allowed = true,
+     .long_poll = true,
+     .body_limit = 8 * MiB,
+     .handler = &sync_handler},
     {.name = "SendMail", .root = "ComposeMail:SendMail", .body = body_kind::mime_or_wbxml, .body_limit = 64 * MiB},
     {.name = "SmartForward",
      .root = "ComposeMail:SmartForward",
      .body = body_kind::mime_or_wbxml,
      .body_limit = 64 * MiB},
     {.name = "SmartReply", .root = "ComposeMail:SmartReply", .body = body_kind::mime_or_wbxml, .body_limit = 64 * MiB},
-    {.name = "GetAttachment", .root = "", .max_version = v::v12_1, .body = body_kind::none, .body_limit = 0},
+    {.name = "GetAttachment",
+     .root = "",
+     .max_version = v::v12_1,
+     .body = body_kind::none,
+     .body_limit = 0,
+     .handler = &get_attachment},
     {.name = "GetHierarchy", .root = "", .max_version = v::v12_1, .body = body_kind::none, .body_limit = 0},
-    {.name = "FolderSync", .root = "FolderHierarchy:FolderSync", .body_limit = 64 * KiB},
-    {.name = "FolderCreate", .root = "FolderHierarchy:FolderCreate", .body_limit = 64 * KiB},
-    {.name = "FolderDelete", .root = "FolderHierarchy:FolderDelete", .body_limit = 64 * KiB},
-    {.name = "FolderUpdate", .root = "FolderHierarchy:FolderUpdate", .body_limit = 64 * KiB},
-    {.name = "MoveItems", .root = "Move:MoveItems"},
-    {.name = "GetItemEstimate", .root = "GetItemEstimate:GetItemEstimate"},
+    {.name = "FolderSync", .root = "FolderHierarchy:FolderSync", .body_limit = 64 * KiB, .handler = &folder_sync},
+    {.name = "FolderCreate", .root = "FolderHierarchy:FolderCreate", .body_limit = 64 * KiB, .handler = &folder_create},
+    {.name = "FolderDelete", .root = "FolderHierarchy:FolderDelete", .body_limit = 64 * KiB, .handler = &folder_delete},
+    {.name = "FolderUpdate", .root = "FolderHierarchy:FolderUpdate", .body_limit = 64 * KiB, .handler = &folder_update},
+    {.name = "MoveItems", .root = "Move:MoveItems", .handler = &move_items},
+    {.name = "GetItemEstimate", .root = "GetItemEstimate:GetItemEstimate", .handler = &get_item_estimate},
     {.name = "MeetingResponse", .root = "MeetingResponse:MeetingResponse", .top_level_status = false},
     {.name = "Search", .root = "Search:Search"},
     {.name = "Settings", .root = "Settings:Settings"},
@@ -35,7 +49,7 @@ constexpr command_info standard_rows[] = {
      .needs_provisioning = false,
      .long_poll = true,
      .body_limit = 64 * KiB},
-    {.name = "ItemOperations", .root = "ItemOperations:ItemOperations"},
+    {.name = "ItemOperations", .root = "ItemOperations:ItemOperations", .handler = &item_operations},
     {.name = "Provision", .root = "Provision:Provision", .needs_provisioning = false, .body_limit = 64 * KiB},
     {.name = "ResolveRecipients", .root = "ResolveRecipients:ResolveRecipients"},
     {.name = "ValidateCert", .root = "ValidateCert:ValidateCert"},

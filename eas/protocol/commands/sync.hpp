@@ -1,0 +1,27 @@
+// The Sync command for the Email class ([MS-ASCMD] 2.2.1.21, 3.1.5.4, 3.1.5.9), versions 12.1 – 16.1.
+//
+// Behaviour worth knowing (details in the sync*.cpp files):
+// - SyncKey 0 starts a new chain (answer: key 1, no items; GetChanges and Commands in it are ignored).
+//   Key N: client commands are applied, server changes computed (mail_changes.hpp), state N+1 committed
+//   before the reply exists. Key N-1 (the reply to N-1 was lost) resends exactly the items of that reply.
+//   When nothing changed and the device sent no commands, the reply keeps key N and nothing is written.
+// - Conflicts: server wins ([MS-ASCMD] 2.2.3.34 default): a client Change of a message whose flags changed
+//   on the server since the device's key is refused with Status 7 and the server's flags are sent.
+// - Wait / HeartbeatInterval are validated (Status 14 + Limit) but the request is answered at once; push
+//   (holding the request) comes with Ping in a later issue.
+// - The empty Sync and Partial reuse the device's last full request, kept in the state store under a
+//   pseudo-collection (see sync_request.hpp).
+#pragma once
+
+#include "eas/protocol/reply.hpp"
+#include "eas/protocol/request_context.hpp"
+#include "eas/protocol/services.hpp"
+#include "eas/wbxml/element.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+namespace easd::protocol {
+
+boost::asio::awaitable<reply> sync_handler(services& svc, request_context& ctx, const wbxml::element* request);
+
+}  // namespace easd::protocol
