@@ -126,6 +126,10 @@ net::awaitable<result<std::string>> resolve(session& s, const std::string& folde
 }
 
 net::awaitable<result<void>> open_mailbox(session& s, const std::string& path, bool write) {
+  // Already open in a mode that allows this use: the server keeps the selected view current itself.
+  if (const auto& sel = s.c.selected(); sel && sel->mailbox == path && (sel->writable || !write)) {
+    co_return result<void>{};
+  }
   imap::select_options so;
   so.read_only = !write;
   std::string name = path;

@@ -32,6 +32,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -90,6 +91,17 @@ public:
 
   // Extensions the server confirmed with "* ENABLED" (RFC 5161), e.g. CONDSTORE, QRESYNC.
   const capabilities& enabled() const noexcept { return enabled_; }
+
+  // The mailbox the last successful SELECT/EXAMINE opened (UTF-8 name), kept by select() and unselect(), so
+  // callers can skip re-opening it: on a 10,000-message mailbox every EXAMINE costs the server milliseconds,
+  // and reading one message after another must not pay that per message. Cleared by any failed
+  // SELECT/EXAMINE (RFC 9051 §6.3.2: a failed attempt leaves no mailbox selected).
+  struct selection {
+    std::string mailbox;
+    bool writable = false;
+  };
+  const std::optional<selection>& selected() const noexcept { return selected_; }
+  void set_selected(std::optional<selection> s) { selected_ = std::move(s); }
   const options& settings() const noexcept { return opts_; }
 
   // LOGOUT, then closes the socket. The server's BYE and close are the expected end.
@@ -134,6 +146,7 @@ private:
   bool authenticated_ = false;
   bool bye_ = false;
   bool broken_ = false;
+  std::optional<selection> selected_;
 };
 
 }  // namespace easd::backend::imap

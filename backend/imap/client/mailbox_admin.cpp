@@ -44,6 +44,7 @@ net::awaitable<result<void>> delete_mailbox(connection& c, std::string name) {
 net::awaitable<result<void>> unselect(connection& c) {
   auto cmd = c.start_command(c.caps().has("UNSELECT") ? "UNSELECT" : "EXAMINE");
   if (!c.caps().has("UNSELECT")) cmd.raw(" \"\"");  // the empty name is never a mailbox
+  c.set_selected(std::nullopt);
   auto r = co_await c.execute(std::move(cmd));
   if (!r) co_return r.error();
   co_return result<void>{};

@@ -84,9 +84,11 @@ net::awaitable<result<mailbox_status>> select(connection& c, std::string mailbox
   } else if (opts.condstore) {
     cmd.raw(" (CONDSTORE)");
   }
+  c.set_selected(std::nullopt);
   auto r = co_await c.execute(std::move(cmd));
   if (!r) co_return r.error();
   if (!r->ok()) co_return error::command_failed;
+  c.set_selected(connection::selection{std::move(mailbox), !opts.read_only});
   co_return parse_select(*r);
 }
 
