@@ -2,6 +2,7 @@
 // and UID SEARCH.
 #include "backend/imap/client/fetch.hpp"
 #include "backend/imap/client/list.hpp"
+#include "backend/imap/client/mailbox_admin.hpp"
 #include "backend/imap/client/search.hpp"
 #include "backend/imap/client/select.hpp"
 #include "backend/imap/imap_convert.hpp"
@@ -54,11 +55,37 @@ uid_set minus(const uid_set& known, const uid_set& present) {
   return out;
 }
 
+// A connection that has `path` selected sees that mailbox through its session view, which only catches
+// up with other sessions' appends, expunges and flag changes when a command syncs it. Dovecot answers
+// STATUS of the selected mailbox from that view (a device was told "nothing new" for mail another client
+// had appended), and a view of a mailbox that another client deleted and recreated stays on the old one
+// (old UIDVALIDITY: the reset was never noticed). So STATUS, the one call that proves "nothing changed",
+// first leaves the mailbox (UNSELECT, RFC 3691) and reads the real state; the next call re-EXAMINEs.
+net::awaitable<result<void>> leave_if_selected(session& s, const std::string& path) {
+  const auto& sel = s.c.selected();
+  if (!sel || sel->mailbox != path) co_return result<void>{};
+  auto r = co_await imap::unselect(s.c);
+  if (!r) co_return mapped(s.c, r.error());
+  co_return result<void>{};
+}
+
+// UID SEARCH on a selected mailbox runs on the session view too: NOOP (RFC 9051 §6.1.2) syncs it first,
+// so messages appended since are found. Cheaper than re-EXAMINE on a large mailbox.
+net::awaitable<result<void>> refresh_if_selected(session& s, const std::string& path) {
+  const auto& sel = s.c.selected();
+  if (!sel || sel->mailbox != path) co_return result<void>{};
+  auto r = co_await imap::noop(s.c);
+  if (!r) co_return mapped(s.c, r.error());
+  co_return result<void>{};
+}
+
 }  // namespace
 
 net::awaitable<result<mailbox_status>> status(session& s, const std::string& folder_id) {
   auto path = co_await resolve(s, folder_id);
   if (!path) co_return path.error();
+  auto left = co_await leave_if_selected(s, *path);
+  if (!left) co_return left.error();
   std::string name = *path;
   auto st = co_await imap::status(s.c, std::move(name));
   if (!st) co_return mapped(s.c, st.error(), mail_error::not_found);
@@ -153,6 +180,8 @@ net::awaitable<result<mailbox_delta>> changes(session& s, const std::string& fol
 net::awaitable<result<uid_set>> search(session& s, const std::string& folder_id, const search_criteria& criteria) {
   auto path = co_await resolve(s, folder_id);
   if (!path) co_return path.error();
+  auto fresh = co_await refresh_if_selected(s, *path);
+  if (!fresh) co_return fresh.error();
   auto opened = co_await open_mailbox(s, *path, false);
   if (!opened) co_return opened.error();
   if (criteria.uids && criteria.uids->empty()) co_return uid_set{};

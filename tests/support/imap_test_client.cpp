@@ -154,7 +154,11 @@ imap_test_client::~imap_test_client() {
 
 bool imap_test_client::has(std::string_view cap) const { return caps_.count(upper(cap)) != 0; }
 
-std::string imap_test_client::next_tag() { return "t" + std::to_string(++tag_); }
+std::string imap_test_client::next_tag() {
+  std::string tag = "t";  // not `"t" + std::to_string(...)`: g++ 12's false -Wrestrict at -O2 (GCC PR 105329)
+  tag += std::to_string(++tag_);
+  return tag;
+}
 
 void imap_test_client::send_all(std::string_view bytes) {
   const auto deadline = std::chrono::steady_clock::now() + timeout_;
@@ -384,7 +388,10 @@ std::vector<std::uint32_t> imap_test_client::append_many(std::string_view mailbo
     for (std::size_t i = first; i < last; ++i) {
       out += ' ';
       if (!flags.empty()) out += flag_list(flags) + ' ';
-      out += "{" + std::to_string(messages[i].size()) + "+}\r\n";
+      // Appended piecewise: `"{" + std::to_string(...)` trips g++ 12's false -Wrestrict at -O2 (GCC PR 105329).
+      out += '{';
+      out += std::to_string(messages[i].size());
+      out += "+}\r\n";
       // Big messages go straight out instead of being copied into one buffer with the rest.
       if (messages[i].size() > (1u << 20)) {
         send_all(out);

@@ -5,6 +5,7 @@
 #include <iconv.h>
 
 #include <cerrno>
+#include <map>
 #include <random>
 #include <stdexcept>
 
@@ -268,6 +269,25 @@ corpus_message large_message(std::size_t bytes) {
            base64_lines(big.bytes) + "--big-b--\r\n";
   m.attachments = {std::move(big)};
   return m;
+}
+
+std::string expected_subject(std::string_view wire_subject) {
+  // Built once from the corpus itself: each message's Subject line exactly as written into its MIME (the
+  // corpus never folds it) → the UTF-8 the corpus records as the displayed subject.
+  static const std::map<std::string, std::string, std::less<>> by_wire = [] {
+    std::map<std::string, std::string, std::less<>> m;
+    for (const auto& c : standard_corpus()) {
+      const std::string_view mime = c.mime;
+      const auto at = mime.find("\r\nSubject: ");
+      if (at == std::string_view::npos) continue;
+      const auto begin = at + 11;
+      const auto end = mime.find(crlf, begin);
+      m.emplace(std::string(mime.substr(begin, end - begin)), c.subject);
+    }
+    return m;
+  }();
+  const auto it = by_wire.find(wire_subject);
+  return it == by_wire.end() ? std::string(wire_subject) : it->second;
 }
 
 std::string small_subject(std::string_view prefix, std::size_t n) {

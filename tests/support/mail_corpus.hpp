@@ -35,6 +35,12 @@ struct corpus_message {
 // charsets), an S/MIME-signed message class. Every subject is unique.
 std::vector<corpus_message> standard_corpus();
 
+// The Subject a client must display for a Subject header value as it is on the wire (unfolded), for the
+// messages of standard_corpus(): its recorded UTF-8 expectation. Any other value (plain ASCII subjects such
+// as small_subject()'s) is returned unchanged. Lets a server-side view (raw IMAP headers) be compared with
+// a device's decoded one without decoding MIME in the tests.
+std::string expected_subject(std::string_view wire_subject);
+
 // One text/plain message of about `bytes` bytes (base64-encoded attachment of pseudo-random bytes, so the
 // body is incompressible and the part is big): the "20 MB message".
 corpus_message large_message(std::size_t bytes = 20u << 20);

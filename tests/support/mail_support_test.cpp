@@ -108,6 +108,18 @@ TEST(MailCorpus, CharsetsAreReallyEncoded) {
   EXPECT_NE(inline_img.mime.find("Content-ID: <logo-1@corpus>"), std::string::npos);
 }
 
+TEST(MailCorpus, ExpectedSubjectMapsWireSubjects) {
+  // Encoded words map to the recorded UTF-8 subject; plain ones (and unknown values) pass through.
+  EXPECT_EQ(expected_subject("=?ISO-8859-1?Q?Gr=FC=DFe_aus_M=FCnchen?="), "Gr\u00fc\u00dfe aus M\u00fcnchen");
+  EXPECT_EQ(expected_subject("Corpus plain text"), "Corpus plain text");
+  EXPECT_EQ(expected_subject(small_subject("x", 3)), "small x 3");
+  EXPECT_EQ(expected_subject("=?UTF-8?B?bm90IGluIHRoZSBjb3JwdXM=?="), "=?UTF-8?B?bm90IGluIHRoZSBjb3JwdXM=?=");
+  for (const auto& m : standard_corpus()) {
+    const auto at = m.mime.find("\r\nSubject: ") + 11;
+    EXPECT_EQ(expected_subject(m.mime.substr(at, m.mime.find("\r\n", at) - at)), m.subject) << m.key;
+  }
+}
+
 TEST(MailCorpus, LargeAndSmallMessages) {
   const auto big = large_message(2u << 20);
   EXPECT_GT(big.mime.size(), (2u << 20) * 95 / 100);

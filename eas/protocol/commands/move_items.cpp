@@ -9,12 +9,15 @@
 //   ascending UIDs in the order of the source set) — but only when exactly as many appeared; if another
 //   delivery raced in the answer is Status 3 without DstMsgId, and the device's next Sync of the
 //   destination brings the message under its real id.
-// - The device's sync states are not touched here: the source's next Sync reports the message deleted
-//   and the destination's reports it added (devices that already renamed it take the Add as that item).
+// - The device already knows the result (it moved the item itself and renames it to DstMsgId), so, as
+//   Exchange does, its next Syncs must not echo the move: the newest sync state of the source forgets
+//   the old UID and the destination's knows the new one, with the flags the device had for it
+//   (state_store::amend_latest_sync_state). A collection without a sync state is left alone.
 #include "eas/core/log_escape.hpp"
 #include "eas/protocol/commands/items.hpp"
 #include "eas/protocol/commands/mail_folders.hpp"
 #include "eas/protocol/dispatcher.hpp"
+#include "eas/protocol/state/mail_cursor.hpp"
 #include "eas/wbxml/code_pages.hpp"
 #include "eas/wbxml/codec.hpp"
 
@@ -133,6 +136,87 @@ net::awaitable<void> move_batch(services& svc, const backend::account& acct, std
   }
 }
 
+// The moves of one collection, as the device's sync state must learn them.
+struct cursor_edit {
+  std::vector<std::uint32_t> gone;                                  // source UIDs the device moved away
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> arrived;     // (new UID, source UID) per destination
+  const mail_collection* from = nullptr;                            // the arrivals' source (flags)
+};
+
+void forget_uid(state::mail_cursor& c, std::uint32_t uid) {
+  for (auto* set : {&c.known, &c.seen, &c.flagged, &c.answered, &c.forwarded, &c.backlog, &c.skipped}) {
+    set->remove(uid);
+  }
+}
+
+// Applies the device's moves to the newest sync state of the sources and destinations. Best effort: a
+// failure only means the next Sync reports the move as Delete + Add, which devices cope with.
+net::awaitable<void> record_moves(services& svc, const request_context& ctx, const std::vector<move_item>& items) {
+  if (!svc.state || !svc.blocking) co_return;
+  // Flags of each moved source UID as the device knows them, read from the source cursors first.
+  std::map<std::string, cursor_edit> edits;  // by collection ServerId
+  std::map<std::string, std::vector<const move_item*>> arrivals;
+  for (const auto& m : items) {
+    if (m.status != move_status::success) continue;
+    edits[m.src->server_id].gone.push_back(m.uid);
+    if (m.new_uid != 0) arrivals[m.dst->server_id].push_back(&m);
+  }
+  const state::device_ref dev{ctx.user, ctx.device_id};
+  std::map<std::pair<std::string, std::uint32_t>, state::mail_cursor> known_flags;  // (source, uid) → flags
+  for (const auto& [cid, edit] : edits) {
+    const std::string collection = cid;
+    const std::vector<std::uint32_t> gone = edit.gone;
+    std::map<std::uint32_t, state::mail_cursor> flags;
+    auto amend_source = [&] {
+      return svc.state->amend_latest_sync_state(dev, collection, [&](state::sync_state& s) {
+        auto c = state::mail_cursor::parse(s.cursor);
+        if (!c) return false;
+        for (const auto uid : gone) {
+          state::mail_cursor f;
+          if (c->seen.contains(uid)) f.seen.add(uid);
+          if (c->flagged.contains(uid)) f.flagged.add(uid);
+          if (c->answered.contains(uid)) f.answered.add(uid);
+          if (c->forwarded.contains(uid)) f.forwarded.add(uid);
+          flags[uid] = std::move(f);
+          forget_uid(*c, uid);
+          const std::string id = item_server_id(collection, uid);
+          std::erase_if(s.pending, [&](const state::pending_item& p) { return p.server_id == id; });
+        }
+        s.cursor = c->serialize();
+        return true;
+      });
+    };
+    auto r = co_await run_blocking(*svc.blocking, amend_source);
+    if (!r) spdlog::info("MoveItems: source state not amended error={}", r.error().message());
+    for (auto& [uid, f] : flags) known_flags[{collection, uid}] = std::move(f);
+  }
+  for (const auto& [cid, moved] : arrivals) {
+    const std::string collection = cid;
+    auto amend_destination = [&] {
+      return svc.state->amend_latest_sync_state(dev, collection, [&](state::sync_state& s) {
+        auto c = state::mail_cursor::parse(s.cursor);
+        if (!c) return false;
+        for (const auto* m : moved) {
+          const auto uid = m->new_uid;
+          forget_uid(*c, uid);
+          c->known.add(uid);
+          // Unknown flags (the source had no state): unset, so the next Sync sends a Change if they differ.
+          if (const auto it = known_flags.find({m->src->server_id, m->uid}); it != known_flags.end()) {
+            if (!it->second.seen.empty()) c->seen.add(uid);
+            if (!it->second.flagged.empty()) c->flagged.add(uid);
+            if (!it->second.answered.empty()) c->answered.add(uid);
+            if (!it->second.forwarded.empty()) c->forwarded.add(uid);
+          }
+        }
+        s.cursor = c->serialize();
+        return true;
+      });
+    };
+    auto r = co_await run_blocking(*svc.blocking, amend_destination);
+    if (!r) spdlog::info("MoveItems: destination state not amended error={}", r.error().message());
+  }
+}
+
 }  // namespace
 
 net::awaitable<reply> move_items(services& svc, request_context& ctx, const wbxml::element* request) {
@@ -192,6 +276,7 @@ net::awaitable<reply> move_items(services& svc, request_context& ctx, const wbxm
 
   const auto acct = account_of(ctx);
   for (auto& [key, batch] : batches) co_await move_batch(svc, acct, batch);
+  co_await record_moves(svc, ctx, items);
 
   auto root = wbxml::element::named("Move:MoveItems");
   for (auto& item : items) {

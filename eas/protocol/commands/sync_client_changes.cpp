@@ -34,6 +34,14 @@ bool has_pending_change(const std::vector<state::pending_item>& pending, const s
   });
 }
 
+// A Delete or SoftDelete of server_id is queued for the device.
+bool has_pending_removal(const std::vector<state::pending_item>& pending, const std::string& server_id) {
+  return std::any_of(pending.begin(), pending.end(), [&](const state::pending_item& p) {
+    return p.server_id == server_id &&
+           (p.kind == state::change_kind::remove || p.kind == state::change_kind::soft_delete);
+  });
+}
+
 void drop_pending(std::vector<state::pending_item>& pending, const std::string& server_id) {
   std::erase_if(pending, [&](const state::pending_item& p) { return p.server_id == server_id; });
 }
@@ -82,6 +90,15 @@ boost::asio::awaitable<client_result> apply_client_commands(services& svc, const
     }
     const auto uid = own_uid(cmd.server_id, true);
     const char* name = cmd.k == client_command::kind::change ? "AirSync:Change" : "AirSync:Delete";
+    if (uid == 0 && cmd.k == client_command::kind::remove && own_uid(cmd.server_id, false) != 0 &&
+        has_pending_removal(pending, cmd.server_id)) {
+      // Another client expunged (or moved) the message just before the device deleted it: this Sync
+      // found it vanished and queued a Delete, which must not come back to a device that no longer has
+      // the item. The device got what it asked for: answered like a successful Delete (no Response).
+      drop_pending(pending, cmd.server_id);
+      out.changed_state = true;
+      continue;
+    }
     if (uid == 0) {
       slots[i] = response(name, cmd.server_id, sync_status::object_not_found);
       continue;
@@ -174,7 +191,10 @@ boost::asio::awaitable<client_result> apply_client_commands(services& svc, const
       }
       auto data = co_await convert::email_application_data(ectx, *it->second, opts.email);
       if (!data) {
-        const auto s = is_message_fault(data.error()) ? sync_status::conversion_error : sync_status::server_error;
+        // Expunged by another client between the summary and its parts: gone, not unconvertible.
+        const auto s = data.error() == backend::mail_error::not_found ? sync_status::object_not_found
+                       : is_message_fault(data.error())             ? sync_status::conversion_error
+                                                                    : sync_status::server_error;
         slots[i] = response("AirSync:Fetch", server_id, s);
         continue;
       }

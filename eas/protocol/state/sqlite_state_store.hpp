@@ -44,6 +44,8 @@ public:
                                      const sync_key& presented, const sync_state& next,
                                      const std::optional<std::string>& options) override;
   result<sync_key> latest_sync_key(const device_ref& dev, std::string_view collection_id) override;
+  result<bool> amend_latest_sync_state(const device_ref& dev, std::string_view collection_id,
+                                       const std::function<bool(sync_state&)>& edit) override;
   result<void> reset_collection(const device_ref& dev, std::string_view collection_id) override;
 
   result<std::vector<folder>> load_folder_state(const device_ref& dev, const sync_key& key) override;

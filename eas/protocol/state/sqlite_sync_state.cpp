@@ -21,6 +21,9 @@ bool valid_state(const sync_state& s) noexcept {
   return true;
 }
 
+// result<bool> does not convert from an error_code implicitly (bool is constructible from it).
+result<bool> failed(const error_code& ec) { return result<bool>(boost::system::in_place_error, ec); }
+
 struct chain {
   std::int64_t row = 0;
   std::string uuid;
@@ -207,6 +210,43 @@ result<sync_key> sqlite_state_store::latest_sync_key(const device_ref& dev, std:
     return make_error_code(state_error::corrupt);
   }
   return sync_key{c->uuid, static_cast<std::uint32_t>(c->latest)};
+}
+
+result<bool> sqlite_state_store::amend_latest_sync_state(const device_ref& dev, std::string_view collection_id,
+                                                         const std::function<bool(sync_state&)>& edit) {
+  if (!detail::valid_ref(dev) || !detail::valid_text(collection_id, max_id_size)) return failed(invalid);
+  std::lock_guard lock(mutex_);
+  auto tx = detail::transaction::begin(*db_);
+  if (!tx) return failed(tx.error());
+  auto device = device_row(dev);
+  if (!device) {
+    if (device.error() == state_error::not_found) return false;
+    return failed(device.error());
+  }
+  auto c = read_chain(*db_, *device, collection_id);
+  if (!c) {
+    if (c.error() == state_error::not_found) return false;
+    return failed(c.error());
+  }
+  auto state = read_sync_state(c->row, c->latest);
+  if (!state) {
+    if (state.error() == state_error::unknown_key) return false;
+    return failed(state.error());
+  }
+  if (!edit(*state)) return false;
+  if (!valid_state(*state)) return failed(invalid);
+  // Rewritten as a whole (same rows write_state makes), in the same transaction.
+  for (const char* sql : {"DELETE FROM pending_item WHERE collection = ?1 AND counter = ?2",
+                          "DELETE FROM client_add WHERE collection = ?1 AND counter = ?2",
+                          "DELETE FROM sync_state WHERE collection = ?1 AND counter = ?2"}) {
+    auto st = db_->prepare(sql);
+    if (!st) return failed(st.error());
+    (*st)->bind(1, c->row).bind(2, c->latest);
+    if (auto r = (*st)->run(); !r) return failed(r.error());
+  }
+  if (auto r = write_state(*db_, c->row, c->latest, *state); !r) return failed(r.error());
+  if (auto r = tx->commit(); !r) return failed(r.error());
+  return true;
 }
 
 result<void> sqlite_state_store::reset_collection(const device_ref& dev, std::string_view collection_id) {

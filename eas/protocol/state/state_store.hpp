@@ -21,6 +21,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -106,6 +107,14 @@ public:
                                              const std::optional<std::string>& options) = 0;
   // The newest key issued for the collection (Ping compares against its state); unknown_key if none.
   virtual result<sync_key> latest_sync_key(const device_ref& dev, std::string_view collection_id) = 0;
+  // Edits, in one transaction, the state of the newest key issued for the collection, in place (the key
+  // does not advance): for changes the device made outside Sync that its next Sync must not echo back
+  // (MoveItems: the moved message left the source's known set and is known in the destination under its
+  // new id). `edit` returns false to leave the state untouched. Only the newest state is amended: a
+  // device replaying the previous key gets the newest response again, as recorded (its sent_* sets),
+  // and its items that are gone are simply left out then. Returns false if the collection has no chain.
+  virtual result<bool> amend_latest_sync_state(const device_ref& dev, std::string_view collection_id,
+                                               const std::function<bool(sync_state&)>& edit) = 0;
   // Forgets the collection's chain (SyncKey 0 / folder deleted); succeeds if there was none.
   virtual result<void> reset_collection(const device_ref& dev, std::string_view collection_id) = 0;
 

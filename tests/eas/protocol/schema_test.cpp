@@ -2,32 +2,15 @@
 // validator (../shared/tools/validate-eas-response: libwbxml's wbxml2xml + xmllint).
 #include "eas/protocol/dispatcher.hpp"
 
-#include <gtest/gtest.h>
+#include "tests/eas/protocol/validate_response.hpp"
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sys/wait.h>
+#include <gtest/gtest.h>
 
 namespace easd::protocol {
 namespace {
 
-std::filesystem::path validator() { return std::filesystem::path(EASD_SHARED_DIR) / "tools/validate-eas-response"; }
-
-// Exit status of the validator for `body`, with its output in `out`.
-int validate(const std::string& name, const std::string& body, std::string& out) {
-  const auto dir = std::filesystem::temp_directory_path() / ("easd-schema-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto file = dir / (name + ".wbxml");
-  std::ofstream(file, std::ios::binary) << body;
-  const auto log = dir / (name + ".log");
-  const auto cmd = "sh '" + validator().string() + "' '" + file.string() + "' >'" + log.string() + "' 2>&1";
-  const int rc = std::system(cmd.c_str());
-  std::ifstream in(log);
-  out.assign(std::istreambuf_iterator<char>(in), {});
-  std::filesystem::remove_all(dir);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
+using test::validate_response;
+using test::validator;
 
 class StatusReplySchema : public ::testing::TestWithParam<common_status> {};
 
@@ -39,7 +22,7 @@ TEST_P(StatusReplySchema, ValidatesForEveryCommand) {
     const auto r = status_reply(row, GetParam(), protocol_version::v16_1);
     if (r.body.empty()) continue;
     std::string out;
-    EXPECT_EQ(validate(std::string(row.name), r.body, out), 0) << row.name << ": " << out;
+    EXPECT_EQ(validate_response(std::string(row.name), r.body, out), 0) << row.name << ": " << out;
   }
 }
 

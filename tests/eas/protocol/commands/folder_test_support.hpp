@@ -3,53 +3,15 @@
 // replies are decoded back and can be checked against the shared response schemas.
 #pragma once
 
-#include "backend/fake/fake_mail_store.hpp"
-#include "eas/core/blocking_pool.hpp"
-#include "eas/protocol/dispatcher.hpp"
-#include "eas/protocol/services.hpp"
-#include "eas/protocol/state/sqlite_state_store.hpp"
-#include "eas/wbxml/codec.hpp"
-#include "tests/eas/protocol/state/temp_dir.hpp"
+#include "tests/eas/protocol/commands/protocol_fixture.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
-#include <gtest/gtest.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace easd::protocol::test {
-
-namespace net = boost::asio;
-
-// Runs one schema validation; 0 when valid. `out` receives the validator's output.
-inline int validate_response(const std::string& name, const std::string& body, std::string& out) {
-  const auto tool = std::filesystem::path(EASD_SHARED_DIR) / "tools/validate-eas-response";
-  const auto dir = std::filesystem::temp_directory_path() / ("easd-folders-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto file = dir / (name + ".wbxml");
-  std::ofstream(file, std::ios::binary) << body;
-  const auto log = dir / (name + ".log");
-  const auto cmd = "sh '" + tool.string() + "' '" + file.string() + "' >'" + log.string() + "' 2>&1";
-  const int rc = std::system(cmd.c_str());
-  std::ifstream in(log);
-  out.assign(std::istreambuf_iterator<char>(in), {});
-  std::filesystem::remove_all(dir);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-inline bool have_validator() {
-  return std::filesystem::exists(std::filesystem::path(EASD_SHARED_DIR) / "tools/validate-eas-response") &&
-         std::system("command -v wbxml2xml >/dev/null 2>&1 && command -v xmllint >/dev/null 2>&1") == 0;
-}
 
 struct response {
   reply raw;
@@ -64,35 +26,17 @@ struct response {
   }
 };
 
-class FolderFixture : public ::testing::Test {
+class FolderFixture : public ProtocolFixture {
 protected:
-  void SetUp() override {
-    store_ = state::sqlite_state_store::open(dir_.file("state.db")).value();
-    svc_.state = store_.get();
-    svc_.blocking = &pool_;
-    svc_.mail = &mail_;
-    svc_.now = [] { return std::int64_t{1700000000}; };
-  }
-
-  request_context context(std::string command) const {
-    request_context ctx;
-    ctx.command = std::move(command);
-    ctx.user = user_;
-    ctx.password = "secret";
-    ctx.device_id = device_;
-    ctx.device_type = "TestDevice";
-    ctx.client_address = "127.0.0.1";
-    ctx.version = version_;
-    return ctx;
+  FolderFixture() {
+    user_ = "alice";
+    device_type_ = "TestDevice";
+    client_address_ = "127.0.0.1";
   }
 
   response send(const std::string& command, const wbxml::element& request) {
-    auto ctx = context(command);
     const auto body = wbxml::encode_to_string(request);
-    net::io_context ioc;
-    auto fut = net::co_spawn(ioc, dispatcher_.dispatch(ctx, body), net::use_future);
-    ioc.run();
-    response r{fut.get(), {}};
+    response r{dispatch(context(command), body), {}};
     if (!r.raw.body.empty()) {
       auto doc = wbxml::decode(r.raw.body);
       EXPECT_TRUE(doc) << command << ": undecodable response";
@@ -173,16 +117,6 @@ protected:
     for (const auto& e : c.adds) out[e.name] = e.server_id;
     return out;
   }
-
-  state::test::temp_dir dir_;
-  std::unique_ptr<state::sqlite_state_store> store_;
-  blocking_pool pool_{1};
-  backend::fake_mail_store mail_;
-  services svc_;
-  dispatcher dispatcher_{command_table::standard(), svc_};
-  std::string user_ = "alice";
-  std::string device_ = "dev1";
-  protocol_version version_ = protocol_version::v14_1;
 };
 
 }  // namespace easd::protocol::test

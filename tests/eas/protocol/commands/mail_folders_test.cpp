@@ -53,11 +53,8 @@ TEST(MailFolders, FileReferences) {
 class MailCollections : public FolderFixture {
 protected:
   template <class T>
-  T run(net::awaitable<T> task) {
-    net::io_context ioc;
-    auto fut = net::co_spawn(ioc, std::move(task), net::use_future);
-    ioc.run();
-    return fut.get();
+  static T run(net::awaitable<T> task) {
+    return run_io(std::move(task));
   }
 };
 

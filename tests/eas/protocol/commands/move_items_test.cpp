@@ -1,4 +1,5 @@
 #include "tests/eas/protocol/commands/items_fixture.hpp"
+#include "tests/eas/protocol/forwarding_mail_store.hpp"
 
 #include <boost/system/errc.hpp>
 
@@ -10,68 +11,23 @@ namespace {
 
 // A mail store that moves like a server without UIDPLUS: no COPYUID, so no new UIDs. Optionally
 // delivers another message into the destination while moving (a race the fallback must notice).
-class no_copyuid_store final : public backend::mail_store {
+class no_copyuid_store final : public forwarding_mail_store {
 public:
-  explicit no_copyuid_store(backend::fake_mail_store& inner) : inner_(inner) {}
+  explicit no_copyuid_store(backend::fake_mail_store& inner) : forwarding_mail_store(inner), fake_(inner) {}
   bool race = false;
 
-  net::awaitable<result<std::vector<backend::mail_folder>>> list_folders(const backend::account& a) override {
-    return inner_.list_folders(a);
-  }
-  net::awaitable<result<backend::mail_folder>> create_folder(const backend::account& a, std::string p,
-                                                             std::string n) override {
-    return inner_.create_folder(a, std::move(p), std::move(n));
-  }
-  net::awaitable<result<backend::mail_folder>> rename_folder(const backend::account& a, std::string f, std::string p,
-                                                             std::string n) override {
-    return inner_.rename_folder(a, std::move(f), std::move(p), std::move(n));
-  }
-  net::awaitable<result<void>> delete_folder(const backend::account& a, std::string f) override {
-    return inner_.delete_folder(a, std::move(f));
-  }
-  net::awaitable<result<backend::mailbox_status>> status(const backend::account& a, std::string f) override {
-    return inner_.status(a, std::move(f));
-  }
-  net::awaitable<result<backend::mailbox_delta>> changes(const backend::account& a, std::string f, std::uint32_t v,
-                                                         std::uint64_t m, uid_set k) override {
-    return inner_.changes(a, std::move(f), v, m, std::move(k));
-  }
-  net::awaitable<result<uid_set>> search(const backend::account& a, std::string f,
-                                         backend::search_criteria c) override {
-    return inner_.search(a, std::move(f), std::move(c));
-  }
-  net::awaitable<result<std::vector<backend::message_summary>>> summaries(const backend::account& a, std::string f,
-                                                                         uid_set u) override {
-    return inner_.summaries(a, std::move(f), std::move(u));
-  }
-  net::awaitable<result<backend::part_bytes>> fetch_part(const backend::account& a, std::string f, std::uint32_t u,
-                                                         std::string s, bool d, std::uint64_t o,
-                                                         std::uint64_t m) override {
-    return inner_.fetch_part(a, std::move(f), u, std::move(s), d, o, m);
-  }
-  net::awaitable<result<void>> set_flags(const backend::account& a, std::string f, uid_set u,
-                                         backend::message_flags add, backend::message_flags rm) override {
-    return inner_.set_flags(a, std::move(f), std::move(u), std::move(add), std::move(rm));
-  }
   net::awaitable<result<std::vector<std::pair<std::uint32_t, std::uint32_t>>>> move(const backend::account& a,
                                                                                    std::string f, uid_set u,
                                                                                    std::string to) override {
     const std::string dst = to;
-    auto r = co_await inner_.move(a, std::move(f), std::move(u), std::move(to));
+    auto r = co_await fake_.move(a, std::move(f), std::move(u), std::move(to));
     if (!r) co_return r.error();
-    if (race) inner_.add_message(dst, backend::fake_message::plain("racing", "x@example.test", "x"));
+    if (race) fake_.add_message(dst, backend::fake_message::plain("racing", "x@example.test", "x"));
     co_return std::vector<std::pair<std::uint32_t, std::uint32_t>>{};
-  }
-  net::awaitable<result<void>> expunge(const backend::account& a, std::string f, uid_set u) override {
-    return inner_.expunge(a, std::move(f), std::move(u));
-  }
-  net::awaitable<result<std::uint32_t>> append(const backend::account& a, std::string f, std::string m,
-                                               backend::message_flags fl) override {
-    return inner_.append(a, std::move(f), std::move(m), std::move(fl));
   }
 
 private:
-  backend::fake_mail_store& inner_;
+  backend::fake_mail_store& fake_;
 };
 
 wbxml::element request(std::initializer_list<std::array<std::string, 3>> moves) {

@@ -3,61 +3,20 @@
 // phone does (and counts what a phone would trip over: duplicate Adds, Changes/Deletes of unknown items).
 #pragma once
 
-#include "backend/fake/fake_mail_store.hpp"
-#include "eas/core/blocking_pool.hpp"
-#include "eas/protocol/command_table.hpp"
-#include "eas/protocol/commands/mail_folders.hpp"
-#include "eas/protocol/dispatcher.hpp"
-#include "eas/protocol/services.hpp"
-#include "eas/protocol/state/sqlite_state_store.hpp"
-#include "eas/wbxml/codec.hpp"
-#include "tests/eas/protocol/state/temp_dir.hpp"
+#include "tests/eas/protocol/commands/protocol_fixture.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
-#include <gtest/gtest.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
+#include <cstdint>
 #include <map>
-#include <memory>
 #include <optional>
 #include <string>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <vector>
 
 namespace easd::protocol::sync_test {
 
 namespace net = boost::asio;
 
-// Exit status of ../shared/tools/validate-eas-response for `body` (-1: validator missing), output in `out`.
-inline int validate_response(const std::string& name, const std::string& body, std::string& out) {
-  const auto tool = std::filesystem::path(EASD_SHARED_DIR) / "tools/validate-eas-response";
-  if (!std::filesystem::exists(tool)) return -1;
-  const auto dir = std::filesystem::temp_directory_path() / ("easd-sync-schema-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto file = dir / (name + ".wbxml");
-  std::ofstream(file, std::ios::binary) << body;
-  const auto log = dir / (name + ".log");
-  const auto cmd = "sh '" + tool.string() + "' '" + file.string() + "' >'" + log.string() + "' 2>&1";
-  const int rc = std::system(cmd.c_str());
-  std::ifstream in(log);
-  out.assign(std::istreambuf_iterator<char>(in), {});
-  std::filesystem::remove_all(dir);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-#define EASD_EXPECT_VALID_SYNC(name, body)                                                          \
-  do {                                                                                              \
-    std::string validator_output_;                                                                  \
-    const int validator_rc_ = ::easd::protocol::sync_test::validate_response(name, body, validator_output_); \
-    if (validator_rc_ != -1) {                                                                      \
-      EXPECT_EQ(validator_rc_, 0) << validator_output_;                                             \
-    }                                                                                               \
-  } while (0)
+// The sync tests' name for the shared schema check (tests/eas/protocol/validate_response.hpp).
+#define EASD_EXPECT_VALID_SYNC(name, body) EASD_EXPECT_VALID(name, body)
 
 struct item {
   bool read = false;
@@ -134,53 +93,19 @@ inline void apply(device_view& d, const wbxml::element& collection) {
   }
 }
 
-class SyncTest : public ::testing::Test {
+class SyncTest : public test::ProtocolFixture {
 protected:
   SyncTest() {
-    auto s = state::sqlite_state_store::open(dir_.file("state.db"));
-    if (!s) std::abort();
-    store_ = std::move(*s);
-    svc_.state = store_.get();
-    svc_.blocking = &pool_;
-    svc_.mail = &mail_;
-    svc_.now = [this] { return now_; };
+    now_ = 1700000000 + 3600;
     inbox_ = "F1";
   }
 
-  request_context context(protocol_version v) const {
-    request_context ctx;
-    ctx.command = "Sync";
-    ctx.user = user_;
-    ctx.password = "secret";
-    ctx.device_id = "dev1";
-    ctx.device_type = "iPhone";
-    ctx.version = v;
-    return ctx;
-  }
+  using ProtocolFixture::context;
+  request_context context(protocol_version v) const { return context("Sync", v); }
 
-  reply run_body(std::string body, protocol_version v = protocol_version::v14_1) {
-    dispatcher d(command_table::standard(), svc_);
-    auto ctx = context(v);
-    net::io_context ioc;
-    auto fut = net::co_spawn(ioc, d.dispatch(ctx, body), net::use_future);
-    ioc.run();
-    return fut.get();
-  }
+  reply run_body(std::string body, protocol_version v = protocol_version::v14_1) { return dispatch(context(v), body); }
   reply run(const wbxml::element& request, protocol_version v = protocol_version::v14_1) {
     return run_body(wbxml::encode_to_string(request), v);
-  }
-
-  std::string collection(const std::string& folder_id) {
-    request_context ctx = context(protocol_version::v14_1);
-    net::io_context ioc;
-    auto fut = net::co_spawn(ioc, list_mail_collections(svc_, ctx), net::use_future);
-    ioc.run();
-    auto all = fut.get();
-    if (!all) return {};
-    for (const auto& c : *all) {
-      if (c.folder.id == folder_id) return c.server_id;
-    }
-    return {};
   }
 
   static wbxml::element request(const std::string& key, const std::string& cid, const sync_params& p) {
@@ -203,12 +128,6 @@ protected:
       for (const auto& e : p.commands) cmds.add(e);
     }
     return root;
-  }
-
-  static wbxml::element decode(const reply& r) {
-    auto doc = wbxml::decode(r.body);
-    EXPECT_TRUE(doc) << "undecodable response";
-    return doc ? *doc : wbxml::element{};
   }
 
   // The response's Collection (first one), or an empty element.
@@ -286,13 +205,6 @@ protected:
     return uid;
   }
 
-  state::test::temp_dir dir_;
-  std::unique_ptr<state::sqlite_state_store> store_;
-  blocking_pool pool_{1};
-  backend::fake_mail_store mail_;
-  services svc_;
-  std::int64_t now_ = 1700000000 + 3600;
-  std::string user_ = "ann@example.test";
   std::string inbox_;
   reply last_reply_;
   std::map<std::uint32_t, std::int64_t> internal_dates_;

@@ -7,18 +7,11 @@
 #include "eas/protocol/commands/mail_folders.hpp"
 #include "eas/protocol/convert/email_detail.hpp"
 #include "eas/wbxml/codec.hpp"
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
+#include "tests/eas/protocol/forwarding_mail_store.hpp"
+#include "tests/eas/protocol/run_io.hpp"
+#include "tests/eas/protocol/validate_response.hpp"
 
 #include <gtest/gtest.h>
-
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace easd::protocol::convert {
 namespace {
@@ -27,21 +20,9 @@ namespace net = boost::asio;
 using backend::fake_message;
 using backend::mime_part;
 
-std::filesystem::path validator() { return std::filesystem::path(EASD_SHARED_DIR) / "tools/validate-eas-response"; }
-
-int validate(const std::string& name, const std::string& body, std::string& out) {
-  const auto dir = std::filesystem::temp_directory_path() / ("easd-convert-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto file = dir / (name + ".wbxml");
-  std::ofstream(file, std::ios::binary) << body;
-  const auto log = dir / (name + ".log");
-  const auto cmd = "sh '" + validator().string() + "' '" + file.string() + "' >'" + log.string() + "' 2>&1";
-  const int rc = std::system(cmd.c_str());
-  std::ifstream in(log);
-  out.assign(std::istreambuf_iterator<char>(in), {});
-  std::filesystem::remove_all(dir);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
+using test::drop_misnamed_by_libwbxml;
+using test::validate_response;
+using test::validator;
 
 // A Sync response with one Add (or Change) carrying `data`.
 wbxml::element sync_response(wbxml::element data, const char* command = "AirSync:Add") {
@@ -70,24 +51,12 @@ wbxml::element fetch_response(const wbxml::element& data) {
   return io;
 }
 
-// The validator reads WBXML with Debian's libwbxml 0.11.8, which names email:Flag's Status (2/0x3B)
-// "FlagStatus" and email:ReplyTo (2/0x19) "Reply-To" and then fails the schema (wbxml.md §7.2). Those
-// elements are checked by the tests themselves; the copy that goes to the validator leaves them out.
-void drop_misnamed_by_libwbxml(wbxml::element& e) {
-  static const auto flag = wbxml::element::named("Email:Flag").id();
-  static const auto status = wbxml::element::named("Email:Status").id();
-  static const auto reply_to = wbxml::element::named("Email:ReplyTo").id();
-  auto& kids = e.children();
-  std::erase_if(kids, [&](const wbxml::element& c) { return c.id() == reply_to || (e.id() == flag && c.id() == status); });
-  for (auto& c : kids) drop_misnamed_by_libwbxml(c);
-}
-
 void expect_valid(const std::string& name, const wbxml::element& doc) {
   if (!std::filesystem::exists(validator())) GTEST_SKIP() << "no validator";
   auto copy = doc;
   drop_misnamed_by_libwbxml(copy);
   std::string out;
-  EXPECT_EQ(validate(name, wbxml::encode_to_string(copy), out), 0) << name << ": " << out << "\n" << wbxml::to_xml(doc);
+  EXPECT_EQ(validate_response(name, wbxml::encode_to_string(copy), out), 0) << name << ": " << out << "\n" << wbxml::to_xml(doc);
 }
 
 // --- message building
@@ -136,13 +105,7 @@ fake_message plain_message(std::string body, std::string charset = "utf-8") {
 
 // --- running
 
-template <class T>
-T run(net::awaitable<T> a) {
-  net::io_context io;
-  auto fut = net::co_spawn(io, std::move(a), net::use_future);
-  io.run();
-  return fut.get();
-}
+using test::run_io;
 
 body_preference pref(std::uint8_t type, std::optional<std::uint32_t> truncation = std::nullopt,
                      bool all_or_none = false, std::optional<std::uint32_t> preview = std::nullopt) {
@@ -168,7 +131,7 @@ protected:
     const auto uid = store_.add_message(folder_, std::move(m));
     uid_set one;
     one.add(uid);
-    auto s = run(store_.summaries(acct_, folder_, one));
+    auto s = run_io(store_.summaries(acct_, folder_, one));
     if (!s || s->size() != 1) return make_error_code(backend::mail_error::not_found);
     summary_ = s->front();
     email_context ctx;
@@ -177,7 +140,7 @@ protected:
     ctx.folder_id = folder_;
     ctx.collection_id = "5";
     ctx.role = role;
-    return run(email_application_data(ctx, summary_, o));
+    return run_io(email_application_data(ctx, summary_, o));
   }
   wbxml::element convert_ok(fake_message m, const email_options& o,
                             backend::folder_role role = backend::folder_role::none) {
@@ -574,41 +537,12 @@ TEST_F(EmailConvert, HostileStructureStillConverts) {
 }
 
 // A 20 MB message is read only as far as the truncation asks.
-class CountingStore final : public backend::mail_store {
+class CountingStore final : public test::forwarding_mail_store {
 public:
-  explicit CountingStore(backend::mail_store& inner) : inner_(inner) {}
+  using forwarding_mail_store::forwarding_mail_store;
   std::uint64_t max_requested = 0;
   int fetches = 0;
 
-  net::awaitable<result<std::vector<backend::mail_folder>>> list_folders(const backend::account& a) override {
-    return inner_.list_folders(a);
-  }
-  net::awaitable<result<backend::mail_folder>> create_folder(const backend::account& a, std::string p,
-                                                             std::string n) override {
-    return inner_.create_folder(a, std::move(p), std::move(n));
-  }
-  net::awaitable<result<backend::mail_folder>> rename_folder(const backend::account& a, std::string f, std::string p,
-                                                             std::string n) override {
-    return inner_.rename_folder(a, std::move(f), std::move(p), std::move(n));
-  }
-  net::awaitable<result<void>> delete_folder(const backend::account& a, std::string f) override {
-    return inner_.delete_folder(a, std::move(f));
-  }
-  net::awaitable<result<backend::mailbox_status>> status(const backend::account& a, std::string f) override {
-    return inner_.status(a, std::move(f));
-  }
-  net::awaitable<result<backend::mailbox_delta>> changes(const backend::account& a, std::string f, std::uint32_t v,
-                                                         std::uint64_t m, uid_set k) override {
-    return inner_.changes(a, std::move(f), v, m, std::move(k));
-  }
-  net::awaitable<result<uid_set>> search(const backend::account& a, std::string f,
-                                         backend::search_criteria c) override {
-    return inner_.search(a, std::move(f), std::move(c));
-  }
-  net::awaitable<result<std::vector<backend::message_summary>>> summaries(const backend::account& a, std::string f,
-                                                                         uid_set u) override {
-    return inner_.summaries(a, std::move(f), std::move(u));
-  }
   net::awaitable<result<backend::part_bytes>> fetch_part(const backend::account& a, std::string f, std::uint32_t uid,
                                                          std::string section, bool decoded, std::uint64_t offset,
                                                          std::uint64_t max_bytes) override {
@@ -616,25 +550,6 @@ public:
     max_requested = std::max(max_requested, max_bytes);
     return inner_.fetch_part(a, std::move(f), uid, std::move(section), decoded, offset, max_bytes);
   }
-  net::awaitable<result<void>> set_flags(const backend::account& a, std::string f, uid_set u,
-                                         backend::message_flags add, backend::message_flags remove) override {
-    return inner_.set_flags(a, std::move(f), std::move(u), std::move(add), std::move(remove));
-  }
-  net::awaitable<result<std::vector<std::pair<std::uint32_t, std::uint32_t>>>> move(const backend::account& a,
-                                                                                    std::string f, uid_set u,
-                                                                                    std::string to) override {
-    return inner_.move(a, std::move(f), std::move(u), std::move(to));
-  }
-  net::awaitable<result<void>> expunge(const backend::account& a, std::string f, uid_set u) override {
-    return inner_.expunge(a, std::move(f), std::move(u));
-  }
-  net::awaitable<result<std::uint32_t>> append(const backend::account& a, std::string f, std::string m,
-                                               backend::message_flags fl) override {
-    return inner_.append(a, std::move(f), std::move(m), std::move(fl));
-  }
-
-private:
-  backend::mail_store& inner_;
 };
 
 TEST_F(EmailConvert, LargeMessageReadOnlyAsFarAsTruncation) {
@@ -646,7 +561,7 @@ TEST_F(EmailConvert, LargeMessageReadOnlyAsFarAsTruncation) {
   const auto uid = store_.add_message(folder_, m);
   uid_set one;
   one.add(uid);
-  const auto s = run(store_.summaries(acct_, folder_, one));
+  const auto s = run_io(store_.summaries(acct_, folder_, one));
   ASSERT_TRUE(s && s->size() == 1);
   CountingStore counting(store_);
   email_context ctx;
@@ -657,7 +572,7 @@ TEST_F(EmailConvert, LargeMessageReadOnlyAsFarAsTruncation) {
   for (const std::uint8_t type : {1, 2, 4}) {
     counting.max_requested = 0;
     auto o = options({pref(type, 512, false, 50)});
-    const auto d = run(email_application_data(ctx, s->front(), o));
+    const auto d = run_io(email_application_data(ctx, s->front(), o));
     ASSERT_TRUE(d);
     const auto& b = body_of(*d);
     EXPECT_EQ(text_of(b, "AirSyncBase:Truncated"), "1") << int(type);

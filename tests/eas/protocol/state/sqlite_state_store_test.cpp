@@ -110,6 +110,38 @@ TEST_F(SqliteStateStore, RepeatedKeyReplaysSavedState) {
   EXPECT_EQ(store_->load_sync_state(dev_, "5", k1).value().state, s1);
 }
 
+TEST_F(SqliteStateStore, AmendLatestEditsTheNewestStateInPlace) {
+  // No chain: nothing to amend.
+  EXPECT_EQ(store_->amend_latest_sync_state(dev_, "5", [](sync_state&) { return true; }).value(), false);
+  auto k1 = store_->commit_sync_state(dev_, "5", sync_key{}, state_with("c1"), std::nullopt).value();
+  sync_state s2;
+  s2.cursor = "c2";
+  s2.pending = {{"5:1", change_kind::remove}, {"5:2", change_kind::change}};
+  s2.client_adds = {{"client-1", "5:100"}};
+  auto k2 = store_->commit_sync_state(dev_, "5", k1, s2, std::nullopt).value();
+
+  auto amended = store_->amend_latest_sync_state(dev_, "5", [](sync_state& s) {
+    s.cursor = "c2-moved";
+    s.pending.erase(s.pending.begin());
+    return true;
+  });
+  ASSERT_TRUE(amended);
+  EXPECT_TRUE(*amended);
+  EXPECT_EQ(store_->latest_sync_key(dev_, "5").value(), k2);  // the key does not advance
+  const auto now = store_->load_sync_state(dev_, "5", k2).value().state;
+  EXPECT_EQ(now.cursor, "c2-moved");
+  EXPECT_EQ(now.pending, (std::vector<pending_item>{{"5:2", change_kind::change}}));
+  EXPECT_EQ(now.client_adds, s2.client_adds);
+  EXPECT_EQ(store_->load_sync_state(dev_, "5", k1).value().state, state_with("c1"));  // N-1 untouched
+
+  // edit() declining leaves everything as it was.
+  EXPECT_EQ(store_->amend_latest_sync_state(dev_, "5", [](sync_state& s) {
+    s.cursor = "ignored";
+    return false;
+  }).value(), false);
+  EXPECT_EQ(store_->load_sync_state(dev_, "5", k2).value().state.cursor, "c2-moved");
+}
+
 TEST_F(SqliteStateStore, ForgedKeysAreUnknown) {
   auto k1 = store_->commit_sync_state(dev_, "5", sync_key{}, state_with("c1"), std::nullopt).value();
   const sync_key other_uuid{new_key_uuid(), 1};
