@@ -160,6 +160,12 @@ wbxml::element render(const char* container, const body_fields& f, bool with_sta
   return el;
 }
 
+std::size_t utf8_length(std::string_view s) noexcept {
+  std::size_t n = 0;
+  for (const unsigned char c : s) n += (c & 0xC0u) != 0x80u ? 1 : 0;
+  return n;
+}
+
 bool wants_preview(const body_preference& pref, protocol_version v) {
   return v >= protocol_version::v14_0 && pref.preview && *pref.preview > 0;
 }
@@ -247,6 +253,10 @@ net::awaitable<result<wbxml::element>> body_element(const email_context& ctx, co
   body_fields f;
   std::string full_text_for_preview;
   bool have_preview_source = false;
+  // An HTML body already read: its text usually holds the Preview too, which saves a second round trip per
+  // message to the IMAP server (iOS asks for HTML + Preview 255 on every item).
+  std::string html_for_preview;
+  bool html_complete = false;
   if (choice.type == 4) {
     auto m = co_await mime_body(ctx, msg, choice.pref);
     if (!m) co_return m.error();
@@ -264,6 +274,12 @@ net::awaitable<result<wbxml::element>> body_element(const email_context& ctx, co
       full_text_for_preview = piece->text;
       have_preview_source = true;
     }
+    // Only where that body is the message's one text: a multipart/alternative's own plain part is the
+    // sender's text version and makes the better Preview.
+    if (choice.type == 2 && wants_preview(choice.pref, v) && (layout.plain == nullptr || layout.html == nullptr)) {
+      html_for_preview = piece->text;
+      html_complete = piece->complete;
+    }
     f = cut(choice.type, std::move(*piece), choice.pref);
   }
   if (wants_preview(choice.pref, v)) {
@@ -272,9 +288,14 @@ net::awaitable<result<wbxml::element>> body_element(const email_context& ctx, co
       // Not needed when the device gets the whole plain text anyway ([MS-ASAIRS] 2.2.2.35).
       if (f.truncated || !f.data) f.preview = mime::preview_text(full_text_for_preview, chars);
     } else {
-      auto p = co_await preview_of(ctx, msg, layout, chars);
-      if (!p) co_return p.error();
-      f.preview = std::move(*p);
+      std::string derived = mime::preview_text(mime::html_to_text(html_for_preview, max_text_body_bytes), chars);
+      if (!html_for_preview.empty() && (html_complete || utf8_length(derived) >= chars)) {
+        f.preview = std::move(derived);
+      } else {
+        auto p = co_await preview_of(ctx, msg, layout, chars);
+        if (!p) co_return p.error();
+        f.preview = std::move(*p);
+      }
     }
   }
   co_return render("AirSyncBase:Body", f, false);

@@ -582,6 +582,31 @@ TEST_F(EmailConvert, LargeMessageReadOnlyAsFarAsTruncation) {
   }
 }
 
+// HTML + Preview (what iOS asks for) on a message with one text part reads that part once: the Preview
+// comes from the body already fetched, not from a second round trip to the IMAP server.
+TEST_F(EmailConvert, HtmlWithPreviewReadsTheOnlyTextPartOnce) {
+  for (const bool html : {false, true}) {
+    auto m = base();
+    m.body = html ? leaf(m, "1", "text", "html", "<p>" + std::string(600, 'h') + "</p>")
+                  : leaf(m, "1", "text", "plain", std::string(600, 'p'));
+    const auto uid = store_.add_message(folder_, m);
+    uid_set one;
+    one.add(uid);
+    const auto s = run_io(store_.summaries(acct_, folder_, one));
+    ASSERT_TRUE(s && s->size() == 1);
+    CountingStore counting(store_);
+    email_context ctx;
+    ctx.store = &counting;
+    ctx.account = &acct_;
+    ctx.folder_id = folder_;
+    ctx.collection_id = "5";
+    const auto d = run_io(email_application_data(ctx, s->front(), options({pref(2, 5120, false, 255)})));
+    ASSERT_TRUE(d);
+    EXPECT_EQ(counting.fetches, 1) << html;
+    EXPECT_EQ(text_of(body_of(*d), "AirSyncBase:Preview"), std::string(255, html ? 'h' : 'p')) << html;
+  }
+}
+
 // --- flag changes
 
 TEST(EmailFlagChange, ServerChangeElements) {
