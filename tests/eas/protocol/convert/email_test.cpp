@@ -126,8 +126,10 @@ email_options options(std::vector<body_preference> body, protocol_version v = pr
 
 class EmailConvert : public ::testing::Test {
 protected:
+  // `via`: the store the converter reads through (a counting wrapper of store_), store_ itself by default.
   result<wbxml::element> convert(fake_message m, const email_options& o,
-                                 backend::folder_role role = backend::folder_role::none) {
+                                 backend::folder_role role = backend::folder_role::none,
+                                 backend::mail_store* via = nullptr) {
     const auto uid = store_.add_message(folder_, std::move(m));
     uid_set one;
     one.add(uid);
@@ -135,7 +137,7 @@ protected:
     if (!s || s->size() != 1) return make_error_code(backend::mail_error::not_found);
     summary_ = s->front();
     email_context ctx;
-    ctx.store = &store_;
+    ctx.store = via != nullptr ? via : &store_;
     ctx.account = &acct_;
     ctx.folder_id = folder_;
     ctx.collection_id = "5";
@@ -589,18 +591,8 @@ TEST_F(EmailConvert, HtmlWithPreviewReadsTheOnlyTextPartOnce) {
     auto m = base();
     m.body = html ? leaf(m, "1", "text", "html", "<p>" + std::string(600, 'h') + "</p>")
                   : leaf(m, "1", "text", "plain", std::string(600, 'p'));
-    const auto uid = store_.add_message(folder_, m);
-    uid_set one;
-    one.add(uid);
-    const auto s = run_io(store_.summaries(acct_, folder_, one));
-    ASSERT_TRUE(s && s->size() == 1);
     CountingStore counting(store_);
-    email_context ctx;
-    ctx.store = &counting;
-    ctx.account = &acct_;
-    ctx.folder_id = folder_;
-    ctx.collection_id = "5";
-    const auto d = run_io(email_application_data(ctx, s->front(), options({pref(2, 5120, false, 255)})));
+    const auto d = convert(m, options({pref(2, 5120, false, 255)}), backend::folder_role::none, &counting);
     ASSERT_TRUE(d);
     EXPECT_EQ(counting.fetches, 1) << html;
     EXPECT_EQ(text_of(body_of(*d), "AirSyncBase:Preview"), std::string(255, html ? 'h' : 'p')) << html;
