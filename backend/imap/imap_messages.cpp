@@ -8,6 +8,7 @@
 #include "eas/core/transfer_encoding.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace easd::backend::imap_store {
 
@@ -53,6 +54,73 @@ const imap::body_part* find_part(const imap::body_part& root, std::string_view s
   // A single-part message's only part is "1" (its root may carry "" or "1", depending on the parser).
   if (section == "1" && root.children.empty() && !root.multipart()) return &root;
   return nullptr;
+}
+
+// How much of each main text part the prefetch reads, and the most it keeps per shard: enough for the
+// truncated bodies and previews phones ask for in a Sync (iOS: 5,120 bytes), not for whole large bodies.
+constexpr std::uint32_t prefetch_bytes = 16 * 1024;
+constexpr std::size_t prefetch_cap = 16u << 20;
+
+std::string prefetch_key(std::string_view user, std::string_view folder_id, std::uint32_t uid,
+                         std::string_view section) {
+  std::string k;
+  k.reserve(user.size() + folder_id.size() + section.size() + 16);
+  k.append(user).push_back('\0');
+  k.append(folder_id).push_back('\0');
+  k.append(std::to_string(uid)).push_back('\0');
+  k.append(section);
+  return k;
+}
+
+// The first text/plain and text/html leaves that are not attachments, outside embedded messages: the
+// parts the Email converter reads for Body and Preview.
+void main_text_parts(const mime_part& p, std::vector<std::string>& out, bool& plain, bool& html) {
+  if (p.type == "message") return;
+  if (!p.children.empty()) {
+    for (const auto& c : p.children) main_text_parts(c, out, plain, html);
+    return;
+  }
+  if (p.type != "text" || p.disposition == "attachment" || !p.filename.empty()) return;
+  bool* seen = p.subtype == "plain" ? &plain : p.subtype == "html" ? &html : nullptr;
+  if (seen == nullptr || *seen) return;
+  *seen = true;
+  out.push_back(p.section.empty() ? "1" : p.section);
+}
+
+// One UID FETCH per distinct section over the batch: BINARY.SIZE and the first prefetch_bytes of each.
+// Best effort: a failure here only means fetch_part goes to the server itself.
+net::awaitable<void> prefetch_text(session& s, const std::string& folder_id, const std::vector<message_summary>& batch) {
+  if (!s.c.caps().has("BINARY")) co_return;
+  std::map<std::string, imap::sequence_set> by_section;
+  for (const auto& m : batch) {
+    std::vector<std::string> sections;
+    bool plain = false, html = false;
+    main_text_parts(m.body, sections, plain, html);
+    for (const auto& sec : sections) by_section[sec].add(m.uid, m.uid);
+  }
+  if (s.sh.prefetched_bytes > prefetch_cap) {
+    s.sh.prefetched.clear();
+    s.sh.prefetched_bytes = 0;
+  }
+  for (const auto& [section, uids] : by_section) {
+    if (!numeric_section(section)) continue;
+    auto cmd = s.c.start_command("UID FETCH");
+    cmd.raw(" ").raw(uids.to_string()).raw(" (UID BINARY.SIZE[").raw(section).raw("] BINARY.PEEK[").raw(section);
+    cmd.raw("]<0.").raw(std::to_string(prefetch_bytes)).raw(">)");
+    auto r = co_await s.c.execute(std::move(cmd));
+    if (!r || !r->ok()) co_return;
+    const std::string want = "BINARY[" + section + "]";
+    for (const auto& u : r->untagged) {
+      if (!imap::is_fetch(u)) continue;
+      auto m = imap::parse_fetch(u);
+      if (!m || !m->uid) continue;
+      for (auto& sec : m->sections) {
+        if (!iequals_ascii(sec.name, want) || sec.nil) continue;
+        s.sh.prefetched_bytes += sec.bytes.size();
+        s.sh.prefetched[prefetch_key(s.user, folder_id, *m->uid, section)] = {std::move(sec.bytes), m->binary_size};
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -101,7 +169,12 @@ net::awaitable<result<std::vector<message_summary>>> summaries(session& s, const
     imap::summary_request r = req;
     auto got = co_await imap::fetch_summaries(s.c, std::move(chunk), std::move(r));
     if (!got) co_return mapped(s.c, got.error());
+    const std::size_t first = out.size();
     for (const auto& m : *got) out.push_back(to_summary(m));
+    if (out.size() - first > 1) {
+      const std::vector<message_summary> fetched(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
+      co_await prefetch_text(s, folder_id, fetched);
+    }
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.uid < b.uid; });
   out.erase(std::unique(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.uid == b.uid; }),
@@ -120,6 +193,21 @@ net::awaitable<result<part_bytes>> fetch_part(session& s, const std::string& fol
   const auto len = static_cast<std::uint32_t>(std::min(max_bytes, max_range));
   if (len == 0) co_return part_bytes{};  // a partial length must be non-zero (RFC 9051 §9 "partial")
   const bool numeric = numeric_section(section);
+
+  if (decoded && numeric && offset == 0) {
+    // Read ahead by summaries(): usable when it covers the range asked for (or the whole part).
+    const auto key = prefetch_key(s.user, folder_id, uid, section);
+    if (auto it = s.sh.prefetched.find(key); it != s.sh.prefetched.end()) {
+      auto& hit = it->second;
+      const bool whole = hit.total && hit.bytes.size() >= *hit.total;
+      if (whole || hit.bytes.size() >= len) {
+        part_bytes out;
+        out.total = hit.total;
+        out.bytes = hit.bytes.substr(0, len);
+        co_return out;
+      }
+    }
+  }
 
   if (decoded && numeric && s.c.caps().has("BINARY")) {
     imap::section_request req;

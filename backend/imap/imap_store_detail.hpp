@@ -41,6 +41,17 @@ struct shard {
   std::size_t fetch_batch;
   std::size_t max_cached_users;
 
+  // The first bytes of messages' main text parts, read in one FETCH per batch of summaries (see
+  // imap_messages.cpp), so that converting a Sync window costs a few round trips instead of one per
+  // message. Key: user, folder id, uid, section. Messages never change under a UID, so an entry is only
+  // ever stale after a UIDVALIDITY reset between a summaries() and a fetch_part() of one request.
+  struct prefetched_part {
+    std::string bytes;
+    std::optional<std::uint64_t> total;
+  };
+  std::unordered_map<std::string, prefetched_part> prefetched;
+  std::size_t prefetched_bytes = 0;
+
   folder_cache& cache(const std::string& user) {
     // Bounded: past the cap every cache is dropped (they refill with one LIST each).
     if (caches.size() >= max_cached_users && !caches.contains(user)) caches.clear();
