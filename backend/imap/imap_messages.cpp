@@ -134,6 +134,13 @@ net::awaitable<result<std::vector<message_summary>>> summaries(session& s, const
   std::vector<message_summary> out;
   if (uids.empty()) co_return out;
   const std::size_t batch = s.sh.fetch_batch;
+  {
+    // What an earlier call read ahead for this folder goes: after a UIDVALIDITY reset the same UIDs name
+    // other messages, so an entry must not outlive the summaries call it was read with.
+    const std::string key = prefetch_key(s.user, folder_id, 0, "");
+    const std::string_view prefix(key.data(), s.user.size() + folder_id.size() + 2);
+    std::erase_if(s.sh.prefetched, [&](const auto& kv) { return kv.first.starts_with(prefix); });
+  }
 
   // A wide, sparse set (1:4294967295) would make many empty batches: ask which exist first.
   uid_set wanted = uids;
