@@ -104,21 +104,16 @@ net::awaitable<void> prefetch_text(session& s, const std::string& folder_id, con
   }
   for (const auto& [section, uids] : by_section) {
     if (!numeric_section(section)) continue;
-    auto cmd = s.c.start_command("UID FETCH");
-    cmd.raw(" ").raw(uids.to_string()).raw(" (UID BINARY.SIZE[").raw(section).raw("] BINARY.PEEK[").raw(section);
-    cmd.raw("]<0.").raw(std::to_string(prefetch_bytes)).raw(">)");
-    auto r = co_await s.c.execute(std::move(cmd));
-    if (!r || !r->ok()) co_return;
-    const std::string want = "BINARY[" + section + "]";
-    for (const auto& u : r->untagged) {
-      if (!imap::is_fetch(u)) continue;
-      auto m = imap::parse_fetch(u);
-      if (!m || !m->uid) continue;
-      for (auto& sec : m->sections) {
-        if (!iequals_ascii(sec.name, want) || sec.nil) continue;
-        s.sh.prefetched_bytes += sec.bytes.size();
-        s.sh.prefetched[prefetch_key(s.user, folder_id, *m->uid, section)] = {std::move(sec.bytes), m->binary_size};
-      }
+    imap::section_request req;
+    req.section = section;
+    req.binary = true;
+    req.partial = std::pair<std::uint64_t, std::uint32_t>(0, prefetch_bytes);
+    imap::sequence_set set = uids;
+    auto got = co_await imap::fetch_sections_sized(s.c, std::move(set), std::move(req));
+    if (!got) co_return;
+    for (auto& [uid, data] : *got) {
+      s.sh.prefetched_bytes += data.bytes.size();
+      s.sh.prefetched[prefetch_key(s.user, folder_id, uid, section)] = {std::move(data.bytes), data.size};
     }
   }
 }

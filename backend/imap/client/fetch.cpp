@@ -145,17 +145,34 @@ net::awaitable<result<std::optional<body_part>>> fetch_body_structure(connection
   co_return std::optional<body_part>{};
 }
 
-net::awaitable<result<section_data>> fetch_section_sized(connection& c, std::uint32_t uid, section_request req) {
-  if (uid == 0 || !valid_section(req.section)) co_return error::unsendable_argument;
+namespace {
+
+struct section_hit {
+  std::uint32_t uid = 0;
+  bool found = false;  // the FETCH carried the section
+  bool nil = false;    // … as NIL (no such part)
+  section_data data;
+};
+
+// UID FETCH uids ([UID size] BINARY.PEEK|BODY.PEEK[section]<partial>): one hit per FETCH response for a UID
+// of the set (unsolicited FETCHes of the same UID give hits without the section).
+net::awaitable<result<std::vector<section_hit>>> run_section_fetch(connection& c, const sequence_set& uids,
+                                                                   const section_request& req, bool sized) {
+  if (!valid_section(req.section)) co_return error::unsendable_argument;
   if (req.binary && (!c.caps().has("BINARY") || !numeric_section(req.section))) co_return error::unsendable_argument;
   auto cmd = c.start_command("UID FETCH");
-  cmd.raw(" ").raw(std::to_string(uid)).raw(" (UID");
-  if (req.binary) {
-    cmd.raw(" BINARY.SIZE[").raw(req.section).raw("]");
-  } else if (req.section.empty()) {
-    cmd.raw(" RFC822.SIZE");
+  cmd.raw(" ");
+  if (!detail::add_set(cmd, uids)) co_return error::unsendable_argument;
+  cmd.raw(sized ? " (UID" : " (");
+  if (sized) {
+    if (req.binary) {
+      cmd.raw(" BINARY.SIZE[").raw(req.section).raw("]");
+    } else if (req.section.empty()) {
+      cmd.raw(" RFC822.SIZE");
+    }
+    cmd.raw(" ");
   }
-  cmd.raw(req.binary ? " BINARY.PEEK[" : " BODY.PEEK[").raw(req.section).raw("]");
+  cmd.raw(req.binary ? "BINARY.PEEK[" : "BODY.PEEK[").raw(req.section).raw("]");
   if (req.partial) {
     cmd.raw("<").raw(std::to_string(req.partial->first)).raw(".").raw(std::to_string(req.partial->second)).raw(">");
   }
@@ -164,49 +181,67 @@ net::awaitable<result<section_data>> fetch_section_sized(connection& c, std::uin
   if (!r) co_return r.error();
   if (!r->ok()) co_return error::command_failed;
   const std::string want = (req.binary ? "BINARY[" : "BODY[") + req.section + "]";
+  std::vector<section_hit> out;
   for (auto& u : r->untagged) {
     if (!is_fetch(u)) continue;
     auto m = parse_fetch(u);
     if (!m) co_return m.error();
-    if (m->uid != uid) continue;
-    section_data out;
-    out.size = req.binary ? m->binary_size : req.section.empty() ? m->size : std::nullopt;
-    for (auto& s : m->sections) {
-      if (!iequals_ascii(s.name, want)) continue;
-      if (s.nil) co_return error::command_failed;
-      out.bytes = std::move(s.bytes);
-      co_return out;
+    if (!m->uid || !uids.contains(*m->uid)) continue;
+    section_hit hit;
+    hit.uid = *m->uid;
+    if (sized) hit.data.size = req.binary ? m->binary_size : req.section.empty() ? m->size : std::nullopt;
+    for (auto& sec : m->sections) {
+      if (!iequals_ascii(sec.name, want)) continue;
+      hit.found = true;
+      hit.nil = sec.nil;
+      hit.data.bytes = std::move(sec.bytes);
+      break;
+    }
+    out.push_back(std::move(hit));
+  }
+  co_return out;
+}
+
+}  // namespace
+
+net::awaitable<result<section_data>> fetch_section_sized(connection& c, std::uint32_t uid, section_request req) {
+  if (uid == 0) co_return error::unsendable_argument;
+  sequence_set one;
+  one.add(uid);
+  auto hits = co_await run_section_fetch(c, one, req, true);
+  if (!hits) co_return hits.error();
+  for (auto& h : *hits) {
+    if (h.found) {
+      if (h.nil) co_return error::command_failed;
+      co_return std::move(h.data);
     }
     // A partial fetch beyond the end may come back as an empty string or not at all.
-    if (req.partial && out.size) co_return out;
+    if (req.partial && h.data.size) co_return std::move(h.data);
   }
   co_return error::command_failed;
 }
 
-net::awaitable<result<std::string>> fetch_section(connection& c, std::uint32_t uid, section_request req) {
-  if (uid == 0 || !valid_section(req.section)) co_return error::unsendable_argument;
-  if (req.binary && (!c.caps().has("BINARY") || !numeric_section(req.section))) co_return error::unsendable_argument;
-  auto cmd = c.start_command("UID FETCH");
-  cmd.raw(" ").raw(std::to_string(uid));
-  cmd.raw(req.binary ? " (BINARY.PEEK[" : " (BODY.PEEK[").raw(req.section).raw("]");
-  if (req.partial) {
-    cmd.raw("<").raw(std::to_string(req.partial->first)).raw(".").raw(std::to_string(req.partial->second)).raw(">");
+net::awaitable<result<std::vector<std::pair<std::uint32_t, section_data>>>> fetch_sections_sized(
+    connection& c, sequence_set uids, section_request req) {
+  auto hits = co_await run_section_fetch(c, uids, req, true);
+  if (!hits) co_return hits.error();
+  std::vector<std::pair<std::uint32_t, section_data>> out;
+  for (auto& h : *hits) {
+    if (h.found && !h.nil) out.emplace_back(h.uid, std::move(h.data));
   }
-  cmd.raw(")");
-  auto r = co_await c.execute(std::move(cmd));
-  if (!r) co_return r.error();
-  if (!r->ok()) co_return error::command_failed;
-  const std::string want = (req.binary ? "BINARY[" : "BODY[") + req.section + "]";
-  for (auto& u : r->untagged) {
-    if (!is_fetch(u)) continue;
-    auto m = parse_fetch(u);
-    if (!m) co_return m.error();
-    if (m->uid != uid) continue;
-    for (auto& s : m->sections) {
-      if (!iequals_ascii(s.name, want)) continue;
-      if (s.nil) co_return error::command_failed;
-      co_return std::move(s.bytes);
-    }
+  co_return out;
+}
+
+net::awaitable<result<std::string>> fetch_section(connection& c, std::uint32_t uid, section_request req) {
+  if (uid == 0) co_return error::unsendable_argument;
+  sequence_set one;
+  one.add(uid);
+  auto hits = co_await run_section_fetch(c, one, req, false);
+  if (!hits) co_return hits.error();
+  for (auto& h : *hits) {
+    if (!h.found) continue;
+    if (h.nil) co_return error::command_failed;
+    co_return std::move(h.data.bytes);
   }
   co_return error::command_failed;
 }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace easd::backend::imap {
@@ -70,5 +71,9 @@ struct section_data {
 // connection::last_completion().
 boost::asio::awaitable<result<section_data>> fetch_section_sized(connection& c, std::uint32_t uid,
                                                                  section_request req);
+// The same section of several messages in one command (read-ahead of a batch): (uid, data) for every
+// message that has it; missing UIDs and NIL sections are left out.
+boost::asio::awaitable<result<std::vector<std::pair<std::uint32_t, section_data>>>> fetch_sections_sized(
+    connection& c, sequence_set uids, section_request req);
 
 }  // namespace easd::backend::imap
