@@ -1,9 +1,9 @@
 #include "backend/fake/fake_mail_store.hpp"
 
-#include "eas/core/base64.hpp"
+#include "eas/core/ascii.hpp"
+#include "eas/core/transfer_encoding.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 
 namespace easd::backend {
@@ -12,13 +12,8 @@ namespace {
 
 constexpr char delimiter = '/';
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
-bool is_inbox(std::string_view path) { return iequals(path, "INBOX"); }
+bool is_inbox(std::string_view path) { return iequals_ascii(path, "INBOX"); }
 
 bool same_path(std::string_view a, std::string_view b) { return a == b || (is_inbox(a) && is_inbox(b)); }
 
@@ -53,111 +48,8 @@ const mime_part* find_part(const mime_part& p, std::string_view section) {
   return nullptr;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
 
-std::string decode_qp(std::string_view in) {
-  std::string out;
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '=') {
-      out += in[i];
-    } else if (i + 2 < in.size() && in[i + 1] == '\r' && in[i + 2] == '\n') {
-      i += 2;  // soft line break
-    } else if (i + 1 < in.size() && in[i + 1] == '\n') {
-      i += 1;
-    } else if (i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2]));
-      i += 2;
-    } else {
-      out += '=';
-    }
-  }
-  return out;
-}
 
-std::string encode_qp(std::string_view in) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : in) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '\r' || c == '\n' || (u >= 0x20 && u < 0x7f && c != '=')) {
-      out += c;
-    } else {
-      out += '=';
-      out += hex[u >> 4];
-      out += hex[u & 15];
-    }
-  }
-  return out;
-}
-
-std::string wrap76(std::string_view in) {
-  std::string out;
-  for (std::size_t i = 0; i < in.size(); i += 76) {
-    out.append(in.substr(i, 76));
-    out += "\r\n";
-  }
-  return out;
-}
-
-std::string decode_content(std::string_view stored, std::string_view encoding) {
-  if (iequals(encoding, "base64")) {
-    base64_decode_options o;
-    o.allow_whitespace = true;
-    o.allow_missing_padding = true;
-    o.allow_nonzero_pad_bits = true;
-    return decode_base64(stored, stored.size(), o).value_or(std::string());
-  }
-  if (iequals(encoding, "quoted-printable")) return decode_qp(stored);
-  return std::string(stored);
-}
-
-std::string format_address(const mail_address& a) {
-  return a.name.empty() ? a.address : "\"" + a.name + "\" <" + a.address + ">";
-}
-
-std::atomic<std::uint32_t> message_counter{0};  // Message-IDs of built messages
-
-// Header block + blank line for the helpers.
-std::string header_block(const fake_message& m, std::string_view content_type, std::string_view cte) {
-  std::string h;
-  h += "From: " + format_address(m.from.front()) + "\r\n";
-  h += "To: " + format_address(m.to.front()) + "\r\n";
-  h += "Subject: " + m.subject + "\r\n";
-  h += "Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n";
-  h += "Message-ID: " + m.message_id + "\r\n";
-  h += "MIME-Version: 1.0\r\n";
-  h += "Content-Type: " + std::string(content_type) + "\r\n";
-  if (!cte.empty()) h += "Content-Transfer-Encoding: " + std::string(cte) + "\r\n";
-  h += "\r\n";
-  return h;
-}
-
-fake_message base(std::string_view subject, std::string_view from) {
-  fake_message m;
-  m.subject = std::string(subject);
-  m.date = m.internal_date;
-  m.from.push_back(fake_message::address(from));
-  m.to.push_back({"", "user@example.com"});
-  m.message_id = "<fake" + std::to_string(++message_counter) + "@example.com>";
-  return m;
-}
-
-mime_part leaf_part(std::string section, std::string type, std::string subtype, std::string encoding,
-                    std::uint64_t size) {
-  mime_part p;
-  p.section = std::move(section);
-  p.type = std::move(type);
-  p.subtype = std::move(subtype);
-  p.charset = p.type == "text" ? "utf-8" : "";
-  p.encoding = std::move(encoding);
-  p.size = size;
-  return p;
-}
 
 void apply(message_flags& f, const message_flags& add, const message_flags& remove) {
   auto set = [](bool& v, bool a, bool r) {
@@ -222,70 +114,6 @@ std::vector<mail_address> address_list(std::string_view text) {
 }
 
 }  // namespace
-
-mail_address fake_message::address(std::string_view text) {
-  auto lt = text.find('<');
-  auto gt = text.rfind('>');
-  if (lt == std::string_view::npos || gt == std::string_view::npos || gt < lt) return {"", std::string(text)};
-  auto name = text.substr(0, lt);
-  while (!name.empty() && (name.back() == ' ' || name.back() == '"')) name.remove_suffix(1);
-  while (!name.empty() && (name.front() == ' ' || name.front() == '"')) name.remove_prefix(1);
-  return {std::string(name), std::string(text.substr(lt + 1, gt - lt - 1))};
-}
-
-fake_message fake_message::plain(std::string_view subject, std::string_view from, std::string_view body) {
-  auto m = base(subject, from);
-  m.body = leaf_part("1", "text", "plain", "8bit", body.size());
-  m.headers.emplace_back("content-type", "text/plain; charset=utf-8");
-  m.raw = header_block(m, "text/plain; charset=utf-8", "8bit") + std::string(body);
-  m.parts["1"] = std::string(body);
-  return m;
-}
-
-fake_message fake_message::html(std::string_view subject, std::string_view from, std::string_view html_body) {
-  auto m = base(subject, from);
-  auto stored = encode_qp(html_body);
-  m.body = leaf_part("1", "text", "html", "quoted-printable", stored.size());
-  m.headers.emplace_back("content-type", "text/html; charset=utf-8");
-  m.raw = header_block(m, "text/html; charset=utf-8", "quoted-printable") + stored;
-  m.parts["1"] = stored;
-  return m;
-}
-
-fake_message fake_message::with_attachment(std::string_view subject, std::string_view from, std::string_view body,
-                                           std::string_view filename, std::string_view content_type,
-                                           std::string_view data) {
-  auto m = base(subject, from);
-  const std::string boundary = "=_fake_boundary";
-  auto encoded = wrap76(encode_base64(data));
-  auto slash = content_type.find('/');
-  std::string type(content_type.substr(0, slash));
-  std::string subtype(slash == std::string_view::npos ? "octet-stream" : content_type.substr(slash + 1));
-
-  m.body.section = "";
-  m.body.type = "multipart";
-  m.body.subtype = "mixed";
-  m.body.children.push_back(leaf_part("1", "text", "plain", "8bit", body.size()));
-  auto att = leaf_part("2", type, subtype, "base64", encoded.size());
-  att.disposition = "attachment";
-  att.filename = std::string(filename);
-  m.body.children.push_back(std::move(att));
-  std::string ct = "multipart/mixed; boundary=\"" + boundary + "\"";
-  m.headers.emplace_back("content-type", ct);
-
-  std::string raw = header_block(m, ct, "");
-  raw += "--" + boundary + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
-  raw += std::string(body) + "\r\n";
-  raw += "--" + boundary + "\r\nContent-Type: " + std::string(content_type) + "; name=\"" + std::string(filename) +
-         "\"\r\nContent-Disposition: attachment; filename=\"" + std::string(filename) +
-         "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n";
-  raw += encoded;
-  raw += "--" + boundary + "--\r\n";
-  m.raw = std::move(raw);
-  m.parts["1"] = std::string(body);
-  m.parts["2"] = std::move(encoded);
-  return m;
-}
 
 // --- store
 
@@ -702,7 +530,7 @@ boost::asio::awaitable<result<part_bytes>> fake_mail_store::fetch_part(const acc
     auto p = m.parts.find(section);
     if (p == m.parts.end()) co_return make_error_code(mail_error::not_found);
     const auto* part = find_part(m.body, section);
-    content = decoded && part ? decode_content(p->second, part->encoding) : p->second;
+    content = decoded && part ? mime::decode_transfer(p->second, part->encoding) : p->second;
   }
   part_bytes out;
   out.total = content.size();
@@ -775,7 +603,7 @@ boost::asio::awaitable<result<std::uint32_t>> fake_mail_store::append(const acco
     else m.headers.emplace_back(std::move(name), std::move(value));
   }
   auto body = message.substr(body_at);
-  m.body = leaf_part("1", "text", "plain", "8bit", body.size());
+  m.body = fake_message::leaf("1", "text", "plain", "8bit", body.size());
   m.parts["1"] = std::move(body);
   m.raw = std::move(message);
   co_return deliver(*f, std::move(m));

@@ -58,6 +58,9 @@ struct fake_message {
 
   // "Name <local@domain>" or "local@domain".
   static mail_address address(std::string_view text);
+  // One non-multipart part (charset utf-8 for text/*), as the builders and append() describe their bodies.
+  static mime_part leaf(std::string section, std::string type, std::string subtype, std::string encoding,
+                        std::uint64_t size);
   // A text/plain (utf-8, 8bit) message to user@example.com.
   static fake_message plain(std::string_view subject, std::string_view from, std::string_view body);
   // A text/html (utf-8, quoted-printable) message.
