@@ -1,13 +1,31 @@
 // Changing: flags (UID STORE), moves (UID MOVE or COPY + expunge, with COPYUID), removal (\Deleted +
 // UID EXPUNGE) and APPEND (with APPENDUID).
 #include "backend/imap/client/append.hpp"
+#include "backend/imap/client/mailbox_admin.hpp"
+#include "backend/imap/client/search.hpp"
 #include "backend/imap/client/store.hpp"
 #include "backend/imap/imap_convert.hpp"
 #include "backend/imap/imap_store_detail.hpp"
+#include "eas/core/ascii.hpp"
 
 namespace easd::backend::imap_store {
 
 namespace net = boost::asio;
+
+namespace {
+
+// Which of `uids` the selected mailbox still holds, after a NOOP has brought the session's view up to date.
+net::awaitable<result<uid_set>> still_present(session& s, const uid_set& uids) {
+  auto synced = co_await imap::noop(s.c);
+  if (!synced) co_return mapped(s.c, synced.error());
+  imap::search_query q;
+  q.uids = to_sequence_set(uids);
+  auto found = co_await imap::uid_search(s.c, std::move(q));
+  if (!found) co_return mapped(s.c, found.error());
+  co_return to_uid_set(*found);
+}
+
+}  // namespace
 
 net::awaitable<result<void>> set_flags(session& s, const std::string& folder_id, const uid_set& uids,
                                        const message_flags& add, const message_flags& remove) {
@@ -41,13 +59,27 @@ net::awaitable<result<std::vector<std::pair<std::uint32_t, std::uint32_t>>>> mov
   if (uids.empty()) co_return pairs{};
   auto opened = co_await open_mailbox(s, *from, true);
   if (!opened) co_return opened.error();
-  auto set = to_sequence_set(uids);
-  std::string dest = *to;
-  auto r = co_await imap::move_messages(s.c, std::move(set), std::move(dest));
-  if (!r) co_return mapped(s.c, r.error());  // [TRYCREATE]: the destination is gone
-  if (!*r) co_return pairs{};                 // no UIDPLUS: moved, new UIDs unknown
-  auto p = (*r)->pairs();
-  co_return p ? std::move(*p) : pairs{};
+  uid_set wanted = uids;
+  // Two tries: a message another client expunged meanwhile fails the whole MOVE or COPY with
+  // [EXPUNGEISSUED] (RFC 5530); the messages still there are then moved on their own, and the gone ones
+  // count as moved away, which is what the caller wanted of them.
+  for (int attempt = 0;; ++attempt) {
+    auto set = to_sequence_set(wanted);
+    std::string dest = *to;
+    auto r = co_await imap::move_messages(s.c, std::move(set), std::move(dest));
+    if (r) {
+      if (!*r) co_return pairs{};  // no UIDPLUS: moved, new UIDs unknown
+      auto p = (*r)->pairs();
+      co_return p ? std::move(*p) : pairs{};
+    }
+    const bool expunged = r.error() == imap::error::command_failed &&
+                          iequals_ascii(s.c.last_completion().code, "EXPUNGEISSUED");
+    if (!expunged || attempt > 0) co_return mapped(s.c, r.error());  // [TRYCREATE]: the destination is gone
+    auto left = co_await still_present(s, wanted);
+    if (!left) co_return left.error();
+    if (left->empty()) co_return pairs{};
+    wanted = std::move(*left);
+  }
 }
 
 net::awaitable<result<void>> expunge(session& s, const std::string& folder_id, const uid_set& uids) {

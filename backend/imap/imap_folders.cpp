@@ -79,6 +79,7 @@ bool is_mail_error(const error_code& ec) noexcept { return ec.category() == mail
 error_code refusal(const imap::connection& c, mail_error fallback) {
   const auto& code = c.last_completion().code;  // RFC 5530 response codes
   if (iequals_ascii(code, "NONEXISTENT") || iequals_ascii(code, "TRYCREATE")) return mail_error::not_found;
+  if (iequals_ascii(code, "EXPUNGEISSUED")) return mail_error::not_found;  // another client expunged it
   if (iequals_ascii(code, "ALREADYEXISTS")) return mail_error::folder_exists;
   if (iequals_ascii(code, "TOOBIG")) return mail_error::too_large;  // RFC 4469 / 7889
   return fallback;

@@ -20,7 +20,7 @@
 // UID EXPUNGE), LIST-EXTENDED/SPECIAL-USE/LIST-STATUS. Without them the store degrades as
 // mail_store.hpp describes.
 //
-// Errors: NO answers become mail_error by their RFC 5530 code (NONEXISTENT/TRYCREATE → not_found,
+// Errors: NO answers become mail_error by their RFC 5530 code (NONEXISTENT/TRYCREATE/EXPUNGEISSUED → not_found,
 // ALREADYEXISTS → folder_exists, TOOBIG/LIMIT → too_large, others → refused); transport and protocol
 // failures stay the client's imap::error values. A broken connection is dropped by the pool; idempotent
 // reads are retried once on a fresh connection when a reused one broke.

@@ -341,6 +341,7 @@ sync_round eas_device::apply_sync(device_folder& f, eas_response response, bool 
     ++resyncs;
     f.sync_key = "0";
     f.items.clear();
+    f.gone.clear();
   }
   if (out.status == 1) {
     if (const element* cmds = coll->child("AirSync:Commands")) {
@@ -370,7 +371,9 @@ sync_round eas_device::apply_sync(device_folder& f, eas_response response, bool 
         } else if (name == "AirSync:Delete" || name == "AirSync:SoftDelete") {
           if (name == "AirSync:Delete") ++out.deletes; else ++out.soft_deletes;
           if (!apply) continue;
-          if (!f.items.erase(id)) note("Sync: " + name.substr(8) + " of unknown item " + id + " in " + f.server_id);
+          if (!f.items.erase(id) && !f.gone.erase(id)) {
+            note("Sync: " + name.substr(8) + " of unknown item " + id + " in " + f.server_id);
+          }
         }
       }
     }
@@ -380,7 +383,7 @@ sync_round eas_device::apply_sync(device_folder& f, eas_response response, bool 
       // A Change the server refused (conflict, not found) leaves the item as the server has it; the next
       // Sync brings the server's version. Not found: the item is gone.
       for (const auto& [id, st] : out.item_status) {
-        if (st == 8) f.items.erase(id);
+        if (st == 8 && f.items.erase(id)) f.gone.insert(id);
       }
     }
   }

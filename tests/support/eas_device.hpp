@@ -22,6 +22,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +60,9 @@ struct device_folder {
   unsigned type = 0;
   std::string sync_key = "0";  // Sync key of the collection; "0" until primed
   std::map<std::string, device_item> items;
+  // Items dropped because the server answered a Change or Fetch with Status 8 (gone): the server still
+  // sends their Delete later, which is then expected, not an anomaly.
+  std::set<std::string> gone;
 };
 
 struct body_preference {
