@@ -67,7 +67,9 @@ struct bench_env {
 
   explicit bench_env(bool condstore) {
     run = std::make_unique<run_dir>("bench-mail");
-    dovecot = std::make_unique<dovecot_service>(run->path(), dovecot_options{.condstore = condstore});
+    dovecot_options d;
+    d.condstore = condstore;
+    dovecot = std::make_unique<dovecot_service>(run->path(), d);
     proxy = std::make_unique<imap_counting_proxy>(dovecot->imap_port());
     easd_service::options o;
     o.plain = false;

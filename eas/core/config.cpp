@@ -200,10 +200,76 @@ void read_log(const table_value& s, log_config& out) {
   if (!levels.count(out.level)) fail_at(s.at("level"), "bad log.level", "one of trace debug info warn error off");
 }
 
+void read_push(const table_value& s, push_config& out) {
+  check_keys(s, "push",
+             {"min_heartbeat_seconds", "max_heartbeat_seconds", "max_folders", "ping_parameters_ttl_seconds",
+              "status_poll_interval_seconds", "imap_watch"});
+  out.min_heartbeat =
+      std::chrono::seconds(get_int(s, "push", "min_heartbeat_seconds", out.min_heartbeat.count(), 1, 3540));
+  out.max_heartbeat =
+      std::chrono::seconds(get_int(s, "push", "max_heartbeat_seconds", out.max_heartbeat.count(), 1, 3540));
+  if (out.min_heartbeat > out.max_heartbeat) {
+    fail_at(s.contains("min_heartbeat_seconds") ? s.at("min_heartbeat_seconds") : s.at("max_heartbeat_seconds"),
+            "push.min_heartbeat_seconds above push.max_heartbeat_seconds", "the minimum must not exceed the maximum");
+  }
+  out.max_folders = static_cast<std::size_t>(
+      get_int(s, "push", "max_folders", static_cast<std::int64_t>(out.max_folders), 1, 5000));
+  out.ping_parameters_ttl = std::chrono::seconds(
+      get_int(s, "push", "ping_parameters_ttl_seconds", out.ping_parameters_ttl.count(), 3600, 365 * 86400));
+  out.status_poll_interval = std::chrono::seconds(
+      get_int(s, "push", "status_poll_interval_seconds", out.status_poll_interval.count(), 5, 3600));
+  out.imap_watch = get_or<bool>(s, "imap_watch", out.imap_watch);
+}
+
+void read_redis(const table_value& s, redis_config& out) {
+  check_keys(s, "redis", {"url"});
+  out.url = get_or<std::string>(s, "url", out.url);
+  if (out.url.empty()) return;
+  auto endpoint = parse_redis_url(out.url);
+  if (!endpoint) {
+    // Not fail_at: its excerpt of the line would copy the URL, and with it the password, into the log.
+    const auto where = s.at("url").location();
+    throw config_error(where.file_name() + ":" + std::to_string(where.line()) + ": bad redis.url: " +
+                       endpoint.error().message() + " (expected redis://[:password@]host[:port][/db])");
+  }
+  out.endpoint = std::move(*endpoint);
+}
+
+void read_admin(const table_value& s, admin_config& out) {
+  check_keys(s, "admin", {"listen", "push_secret", "push_allow"});
+  if (s.contains("listen")) {
+    out.listen.clear();
+    const auto& list = s.at("listen");
+    if (list.is_string()) {
+      if (!list.as_string().str.empty()) out.listen.push_back(parse_endpoint(list));
+    } else {
+      if (!list.is_array()) fail_at(list, "bad admin.listen", "a list of \"host:port\" ([] or \"\": off)");
+      for (const auto& e : list.as_array()) {
+        if (!e.is_string()) fail_at(e, "bad listen address", "a string \"host:port\"");
+        out.listen.push_back(parse_endpoint(e));
+      }
+    }
+  }
+  out.push_secret = get_or<std::string>(s, "push_secret", out.push_secret);
+  if (!out.push_secret.empty()) {
+    const bool unreserved = std::all_of(out.push_secret.begin(), out.push_secret.end(), [](char ch) {
+      return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+             ch == '.' || ch == '_' || ch == '~';
+    });
+    if (!unreserved || out.push_secret.size() < 16 || out.push_secret.size() > 256) {
+      // Not fail_at: its excerpt of the line would copy the secret into the log.
+      const auto where = s.at("push_secret").location();
+      throw config_error(where.file_name() + ":" + std::to_string(where.line()) +
+                         ": bad admin.push_secret: 16..256 characters of A-Z a-z 0-9 - . _ ~");
+    }
+  }
+  out.push_allow = get_or<std::vector<std::string>>(s, "push_allow", out.push_allow);
+}
+
 config from_value(const table_value& root, const std::filesystem::path& source) {
   config c;
   c.source = source;
-  check_keys(root, "", {"server", "tls", "imap", "auth", "limits", "eas", "state", "log"});
+  check_keys(root, "", {"server", "tls", "imap", "auth", "limits", "eas", "state", "log", "push", "redis", "admin"});
   auto section = [&](const char* name, auto reader, auto& out) {
     if (!root.contains(name)) return;
     const auto& s = root.at(name);
@@ -218,6 +284,9 @@ config from_value(const table_value& root, const std::filesystem::path& source) 
   section("eas", read_eas, c.eas);
   section("state", read_state, c.state);
   section("log", read_log, c.log);
+  section("push", read_push, c.push);
+  section("redis", read_redis, c.redis);
+  section("admin", read_admin, c.admin);
 
   const std::string file = source.string();
   if (c.tls.enabled && (c.tls.certificate.empty() || c.tls.private_key.empty())) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "eas/core/protocol_version.hpp"
+#include "eas/core/redis_url.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -83,6 +84,41 @@ struct log_config {
   std::string level = "info";
 };
 
+// Ping and long-poll Sync (issue 4). Exchange's defaults: HeartbeatInterval 60 … 3540 s
+// ([MS-ASCMD] 2.2.3.88.1 <6>, shared/protocol/commands.md §7).
+struct push_config {
+  std::chrono::seconds min_heartbeat{60};
+  std::chrono::seconds max_heartbeat{3540};
+  std::size_t max_folders = 300;  // Ping Status 6 + MaxFolders above this
+  // How long a device's Ping parameters (interval, folders) are kept for an empty Ping.
+  std::chrono::seconds ping_parameters_ttl{7 * 24 * 3600};
+  // IMAP change watch without NOTIFY: how often the watched folders other than the Inbox get a STATUS.
+  std::chrono::seconds status_poll_interval{60};
+  // One IMAP connection per user with a held request, watching for changes (NOTIFY, else IDLE + STATUS).
+  // Off where Dovecot's push_notification plugin posts new mail to the admin listener instead: then no
+  // IMAP connection is held per user at all, and only Inbox deliveries push.
+  bool imap_watch = true;
+};
+
+// The push bus between nodes (issue 4). An empty url: no Redis, the in-process bus.
+struct redis_config {
+  std::string url;          // "redis://[:password@]host[:port][/db]"; validated at load
+  redis_endpoint endpoint;  // parsed from url when set
+  bool enabled() const noexcept { return !url.empty(); }
+};
+
+// The admin listener (issue 4 §4): Dovecot's push notifications, later the admin API. Off unless `listen`
+// names an address; plain HTTP, so keep it on loopback or a private network.
+struct admin_config {
+  std::vector<listen_endpoint> listen;  // empty: no admin listener
+  // Required in Authorization (Basic password, any user name, as Dovecot sends URL userinfo; or Bearer)
+  // when set. Unreserved URL characters only, 16..256 of them, so it fits a URL's userinfo unencoded.
+  std::string push_secret;
+  // Client networks allowed at all ("127.0.0.1", "10.0.0.0/8", "::1/128"); others get 403. Non-loopback
+  // entries need a push_secret (checked when the listener starts).
+  std::vector<std::string> push_allow{"127.0.0.1/32", "::1/128"};
+};
+
 struct config {
   std::filesystem::path source;
   server_config server;
@@ -93,6 +129,9 @@ struct config {
   eas_config eas;
   state_config state;
   log_config log;
+  push_config push;
+  redis_config redis;
+  admin_config admin;
 };
 
 // Parses and validates. Throws config_error.

@@ -2,6 +2,7 @@
 
 #include "eas/protocol/commands/folders.hpp"
 #include "eas/protocol/commands/items.hpp"
+#include "eas/protocol/commands/ping.hpp"
 #include "eas/protocol/commands/sync.hpp"
 
 namespace easd::protocol {
@@ -48,7 +49,8 @@ constexpr command_info standard_rows[] = {
      .empty_body_allowed = true,
      .needs_provisioning = false,
      .long_poll = true,
-     .body_limit = 64 * KiB},
+     .body_limit = 64 * KiB,
+     .handler = &ping_handler},
     {.name = "ItemOperations", .root = "ItemOperations:ItemOperations", .handler = &item_operations},
     {.name = "Provision", .root = "Provision:Provision", .needs_provisioning = false, .body_limit = 64 * KiB},
     {.name = "ResolveRecipients", .root = "ResolveRecipients:ResolveRecipients"},

@@ -3,13 +3,27 @@
 #pragma once
 
 #include "backend/api/mail_store.hpp"
+#include "backend/api/mail_watch.hpp"
 #include "eas/core/blocking_pool.hpp"
 #include "eas/protocol/state/state_store.hpp"
 
-#include <functional>
+#include <chrono>
 #include <cstdint>
+#include <functional>
+
+namespace easd::push {
+class hub;
+}
 
 namespace easd::protocol {
+
+// Ping and long-poll Sync bounds ([push] in the configuration; Exchange's defaults).
+struct push_settings {
+  std::chrono::seconds min_heartbeat{60};
+  std::chrono::seconds max_heartbeat{3540};
+  std::size_t max_folders = 300;
+  std::chrono::seconds ping_parameters_ttl{7 * 24 * 3600};
+};
 
 struct services {
   state::state_store* state = nullptr;    // call only through run_blocking(*blocking, …)
@@ -17,6 +31,12 @@ struct services {
   backend::mail_store* mail = nullptr;
   // Unix seconds now; replaceable in tests (FilterType windows, device timestamps).
   std::function<std::int64_t()> now;
+  // Push (issue 4): held Pings and long-poll Syncs park on the hub; changes made through easd publish to
+  // it. Null: Ping answers "server error" and Sync never parks. `watch` (may be null: no backend change
+  // source, e.g. a fake store in tests) watches the user's folders while a request is held.
+  push::hub* push = nullptr;
+  backend::mail_watch* watch = nullptr;
+  push_settings push_limits;
 };
 
 }  // namespace easd::protocol

@@ -97,6 +97,9 @@ net::awaitable<void> post(server_context& ctx, exchange& ex) {
   rc.occurrence = std::move(target->occurrence);
   rc.content_type = std::string(ex.request[http_wire::field::content_type]);
 
+  // No read is pending while a handler runs, and a held Ping may wait an hour: no deadline until the
+  // response is written (write_response arms one).
+  if (cmd->long_poll && ex.lift_deadline) ex.lift_deadline();
   auto reply = co_await ctx.dispatcher.dispatch(rc, body.bytes);
   ex.summary.eas_status = reply.eas_status;
   set_response(ex, reply.http_status, std::move(reply.body), reply.content_type);

@@ -28,6 +28,9 @@ struct exchange {
   std::string client_address;
   // Reads the whole body, refusing more than `limit` bytes. Call at most once, after authentication.
   std::function<boost::asio::awaitable<body_read>(std::size_t limit)> read_body;
+  // Lifts the connection's read/write deadline before a long-poll handler parks (Ping, waiting Sync hold
+  // for up to an hour; STYLE.md "pitfalls"); writing the response arms a fresh write deadline.
+  std::function<void()> lift_deadline;
 
   http_wire::response<http_wire::string_body> response;
   bool close_after = false;  // e.g. an unread body is still on the wire

@@ -40,7 +40,7 @@ tcp::acceptor open_acceptor(net::any_io_executor ex, const listen_endpoint& wher
   return acceptor;
 }
 
-net::awaitable<void> accept_loop(server_context& ctx, tcp::acceptor& acceptor) {
+net::awaitable<void> accept_loop(session_host& host, tcp::acceptor& acceptor) {
   auto executor = co_await net::this_coro::executor;
   net::steady_timer backoff_timer(executor);
   std::chrono::milliseconds backoff{0};
@@ -59,7 +59,7 @@ net::awaitable<void> accept_loop(server_context& ctx, tcp::acceptor& acceptor) {
       continue;
     }
     backoff = std::chrono::milliseconds(0);
-    net::co_spawn(strand, run_session(ctx, std::move(socket)), net::detached);
+    net::co_spawn(strand, run_session(host, std::move(socket)), net::detached);
   }
 }
 

@@ -2,16 +2,23 @@
 #include "backend/imap/client/tls_context.hpp"
 #include "backend/imap/imap_credential_verifier.hpp"
 #include "backend/imap/imap_mail_store.hpp"
+#include "backend/imap/imap_mail_watch.hpp"
 #include "eas/core/blocking_pool.hpp"
 #include "eas/core/config.hpp"
 #include "eas/core/logging.hpp"
 #include "eas/protocol/command_table.hpp"
+#include "eas/protocol/commands/push_publish.hpp"
 #include "eas/protocol/dispatcher.hpp"
 #include "eas/protocol/services.hpp"
 #include "eas/protocol/state/sqlite_state_store.hpp"
+#include "eas/server/admin_listener.hpp"
+#include "eas/server/dovecot_push_endpoint.hpp"
 #include "eas/server/server.hpp"
 #include "eas/server/tls_context.hpp"
 #include "eas/wbxml/cli.hpp"
+#include "push/hub.hpp"
+#include "push/local_bus.hpp"
+#include "push/redis_bus.hpp"
 
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
@@ -93,7 +100,34 @@ int serve(const std::string& config_path) {
     mail_opts.server = imap;
     mail_opts.shards = threads;  // one strand per io thread
     backend::imap_mail_store mail(ioc.get_executor(), mail_opts, *imap_tls);
-    protocol::services services{state_store.get(), &blocking, &mail, &unix_now};
+    protocol::services services;
+    services.state = state_store.get();
+    services.blocking = &blocking;
+    services.mail = &mail;
+    services.now = &unix_now;
+
+    // Push (issue 4): the bus (Redis when configured, so every node wakes every Ping of a user; else
+    // in-process), the hub held requests park on, and the IMAP watch feeding it while requests are held.
+    std::unique_ptr<push::bus> push_bus;
+    if (cfg.redis.enabled()) {
+      push::redis_bus_options redis_opts;
+      redis_opts.endpoint = cfg.redis.endpoint;
+      push_bus = std::make_unique<push::redis_bus>(ioc.get_executor(), redis_opts);
+    } else {
+      push_bus = push::make_local_bus();
+    }
+    push::hub hub(*push_bus);
+    backend::imap_watch_options watch_opts;
+    watch_opts.server = imap;
+    watch_opts.status_poll_interval = cfg.push.status_poll_interval;
+    backend::imap_mail_watch mail_watch(ioc.get_executor(), watch_opts, *imap_tls, protocol::mail_watch_sink(hub));
+    services.push = &hub;
+    // Without it (Dovecot's push plugin posts to the admin listener instead) no IMAP connection is held.
+    if (cfg.push.imap_watch) services.watch = &mail_watch;
+    services.push_limits = {.min_heartbeat = cfg.push.min_heartbeat,
+                            .max_heartbeat = cfg.push.max_heartbeat,
+                            .max_folders = cfg.push.max_folders,
+                            .ping_parameters_ttl = cfg.push.ping_parameters_ttl};
 
     // Idle IMAP connections of users who went quiet are closed after the pool's idle_timeout.
     net::steady_timer prune_timer(ioc);
@@ -110,6 +144,10 @@ int serve(const std::string& config_path) {
 
     server::server eas_server(ioc, cfg, verifier, dispatcher);
     eas_server.start();
+    // Dovecot's push_notification plugin PUTs new mail to the admin listener ([admin]; off unless set).
+    server::dovecot_push_endpoint dovecot_push(hub);
+    server::admin_listener admin(ioc, cfg, dovecot_push.routes());
+    admin.start();
 
     // SIGTERM/SIGINT: graceful stop. SIGHUP: reload the TLS certificate and key.
     net::signal_set signals(ioc, SIGINT, SIGTERM, SIGHUP);
@@ -127,6 +165,11 @@ int serve(const std::string& config_path) {
         }
         spdlog::info("signal={} received", sig);
         prune_timer.cancel();
+        // Held Pings and long-poll Syncs answer now (Status 1 / no changes), before the grace wait, so
+        // devices reconnect to a node that is up instead of timing out; the watch logs out of IMAP.
+        hub.shutdown();
+        mail_watch.shutdown();
+        admin.shut_down();
         eas_server.shut_down([&ioc] { ioc.stop(); });
       });
     };
@@ -155,6 +198,7 @@ int check_config(const std::string& path) {
     const auto cfg = load_config(path);
     // The files a running server would need must be usable too, not just named.
     if (cfg.tls.enabled) server::tls_context probe(cfg.tls.certificate, cfg.tls.private_key);
+    (void)server::admin_policy::from_config(cfg);  // [admin] push_allow networks and their secret rule
     if (!cfg.imap.ca_file.empty()) {
       auto imap_tls = backend::imap::make_tls_context(imap_options(cfg.imap));
       if (!imap_tls) throw config_error(path + ": [imap] ca_file: " + imap_tls.error().message());

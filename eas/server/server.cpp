@@ -65,6 +65,11 @@ server::server(net::io_context& ioc, const config& cfg, backend::credential_veri
            .protocol_versions = join_versions(cfg.eas.protocol_versions),
            .protocol_commands = dispatcher.table().advertised_commands(),
            .server_version = std::string(to_string(cfg.eas.protocol_versions.back()))},
+      host_{.limits = cfg.limits,
+            .proxies = proxies_,
+            .connections = connections_,
+            .tls = tls_.get(),
+            .route = [this](exchange& ex) { return route_request(ctx_, ex); }},
       accept_strand_(net::make_strand(ioc.get_executor())),
       drain_timer_(ioc) {
   if (const auto problem = validate(ctx_.autodiscover); !problem.empty()) {
@@ -81,7 +86,7 @@ std::vector<net::ip::tcp::endpoint> server::start() {
     bound.push_back(acceptor.local_endpoint());
     spdlog::info("listening address={}:{} tls={}", bound.back().address().to_string(), bound.back().port(),
                  tls_ != nullptr);
-    net::co_spawn(accept_strand_, accept_loop(ctx_, acceptor), net::detached);
+    net::co_spawn(accept_strand_, accept_loop(host_, acceptor), net::detached);
   }
   return bound;
 }

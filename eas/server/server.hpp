@@ -7,6 +7,7 @@
 #include "eas/http/authenticator.hpp"
 #include "eas/protocol/dispatcher.hpp"
 #include "eas/server/server_context.hpp"
+#include "eas/server/session.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -51,6 +52,7 @@ private:
   http::authenticator authenticator_;
   connection_registry connections_;
   server_context ctx_;
+  session_host host_;
   boost::asio::strand<boost::asio::io_context::executor_type> accept_strand_;
   std::list<boost::asio::ip::tcp::acceptor> acceptors_;
   boost::asio::steady_timer drain_timer_;

@@ -89,25 +89,25 @@ net::awaitable<bool> write_response(Stream& stream, exchange& ex, std::chrono::s
 
 // A request the parser refused before routing (header too large, malformed): answer and close.
 template <class Stream>
-net::awaitable<void> refuse(Stream& stream, server_context& ctx, unsigned status, const std::string& client) {
+net::awaitable<void> refuse(Stream& stream, session_host& host, unsigned status, const std::string& client) {
   http_wire::request_header<> none;
-  exchange ex{none, client, nullptr, {}, true, false, {}};
+  exchange ex{none, client, nullptr, nullptr, {}, true, false, {}};
   set_response(ex, status);
   ex.response.keep_alive(false);
   ex.summary.command = "-";
   ex.summary.client = client;
-  co_await write_response(stream, ex, ctx.cfg.limits.write_timeout);
+  co_await write_response(stream, ex, host.limits.write_timeout);
   log_request(ex.summary);
 }
 
-std::string client_address_of(server_context& ctx, const tcp::endpoint& peer, const http_wire::request_header<>& req) {
-  return http::client_address(peer.address(), req["X-Forwarded-For"], ctx.proxies).to_string();
+std::string client_address_of(session_host& host, const tcp::endpoint& peer, const http_wire::request_header<>& req) {
+  return http::client_address(peer.address(), req["X-Forwarded-For"], host.proxies).to_string();
 }
 
 template <class Stream>
-net::awaitable<void> serve_requests(Stream& stream, server_context& ctx, connection_control& control,
+net::awaitable<void> serve_requests(Stream& stream, session_host& host, connection_control& control,
                                     tcp::endpoint peer) {
-  const auto& limits = ctx.cfg.limits;
+  const auto& limits = host.limits;
   beast::flat_buffer buffer;
   bool authenticated_before = false;
   for (bool first = true;; first = false) {
@@ -123,12 +123,12 @@ net::awaitable<void> serve_requests(Stream& stream, server_context& ctx, connect
     control.idle = false;
     if (ec) {
       if (ec == http_wire::error::header_limit) {
-        co_await refuse(stream, ctx, 431, peer.address().to_string());
+        co_await refuse(stream, host, 431, peer.address().to_string());
         co_await discard_pending_body(stream, linger_bytes_unauthenticated);
       } else if (ec.category() == make_error_code(http_wire::error::bad_method).category() &&
                  ec != http_wire::error::end_of_stream && ec != http_wire::error::partial_message) {
         // Bytes that are not HTTP: one 400, then the connection ends.
-        co_await refuse(stream, ctx, 400, peer.address().to_string());
+        co_await refuse(stream, host, 400, peer.address().to_string());
       }
       co_return;
     }
@@ -137,20 +137,22 @@ net::awaitable<void> serve_requests(Stream& stream, server_context& ctx, connect
     bool body_consumed = false;
     auto& header = parser.get().base();
     exchange ex{header,
-                client_address_of(ctx, peer, header),
+                client_address_of(host, peer, header),
                 [&](std::size_t limit) {
                   body_consumed = true;
                   return read_body_from(stream, buffer, parser, limits.read_timeout, limit);
                 },
+                [&] { beast::get_lowest_layer(stream).expires_never(); },
                 {},
                 false,
                 false,
                 {}};
-    co_await route_request(ctx, ex);
+    auto routed = host.route(ex);
+    co_await std::move(routed);
     authenticated_before = authenticated_before || ex.authenticated;
     const bool body_pending = !body_consumed && !parser.is_done();
     ex.response.keep_alive(parser.get().keep_alive() && !ex.close_after && !body_pending && !control.closing &&
-                           !ctx.connections.shutting_down());
+                           !host.connections.shutting_down());
     const bool written = co_await write_response(stream, ex, limits.write_timeout);
     ex.summary.latency = std::chrono::steady_clock::now() - started;
     log_request(ex.summary);
@@ -163,9 +165,9 @@ net::awaitable<void> serve_requests(Stream& stream, server_context& ctx, connect
 
 }  // namespace
 
-net::awaitable<void> run_session(server_context& ctx, tcp::socket socket) {
+net::awaitable<void> run_session(session_host& host, tcp::socket socket) {
   auto control = std::make_shared<connection_control>(socket.get_executor());
-  auto registration = ctx.connections.admit(control);
+  auto registration = host.connections.admit(control);
   if (!registration) {
     boost::system::error_code ignored;
     socket.close(ignored);  // over the connection limit or shutting down
@@ -176,25 +178,25 @@ net::awaitable<void> run_session(server_context& ctx, tcp::socket socket) {
   if (ec) co_return;
 
   try {
-    if (!ctx.tls) {
+    if (!host.tls) {
       beast::tcp_stream stream(std::move(socket));
       control->lowest = &stream;
-      co_await serve_requests(stream, ctx, *control, peer);
+      co_await serve_requests(stream, host, *control, peer);
       control->lowest = nullptr;
       stream.socket().shutdown(tcp::socket::shutdown_send, ec);
       co_return;
     }
-    auto tls = ctx.tls->current();  // this connection keeps the context it started with across reloads
+    auto tls = host.tls->current();  // this connection keeps the context it started with across reloads
     beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls);
     control->lowest = &beast::get_lowest_layer(stream);
-    beast::get_lowest_layer(stream).expires_after(ctx.cfg.limits.read_timeout);
+    beast::get_lowest_layer(stream).expires_after(host.limits.read_timeout);
     auto [hs_ec] = co_await stream.async_handshake(net::ssl::stream_base::server, use_tuple);
     if (hs_ec) {
       spdlog::debug("TLS handshake failed client={} reason={}", peer.address().to_string(), hs_ec.message());
       control->lowest = nullptr;
       co_return;
     }
-    co_await serve_requests(stream, ctx, *control, peer);
+    co_await serve_requests(stream, host, *control, peer);
     if (!control->closing) {  // at server shutdown, don't wait for peers
       beast::get_lowest_layer(stream).expires_after(tls_shutdown_timeout);
       co_await stream.async_shutdown(use_tuple);

@@ -139,7 +139,9 @@ struct environment {
   void start(bool condstore, bool plain_http, bool count_imap, std::string extra_toml = {}) {
     plain = plain_http;
     run = std::make_unique<run_dir>(condstore ? "mail" : "mail-nocs");
-    dovecot = std::make_unique<dovecot_service>(run->path(), dovecot_options{.condstore = condstore});
+    dovecot_options d;
+    d.condstore = condstore;
+    dovecot = std::make_unique<dovecot_service>(run->path(), std::move(d));
     easd_service::options o;
     o.plain = plain_http;
     o.log_level = "debug";

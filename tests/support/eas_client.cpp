@@ -71,8 +71,9 @@ bool retryable(const error_code& ec) {
 }
 
 void apply_overrides(field_list& fields, const field_list& overrides) {
-  for (const auto& [name, value] : overrides) {
-    std::erase_if(fields, [&](const auto& f) { return iequals_ascii(f.first, name); });
+  for (const auto& o : overrides) {
+    const auto& [name, value] = o;
+    std::erase_if(fields, [&o](const auto& f) { return iequals_ascii(f.first, o.first); });  // clang 14
     if (!value.empty()) fields.emplace_back(name, value);
   }
 }

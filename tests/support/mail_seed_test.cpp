@@ -121,7 +121,9 @@ TEST_F(MailSeed, LargeMessageAppends) {
 
 TEST_F(MailSeed, WorksWithoutCondstore) {
   run_dir run("mailseed-nocs");
-  dovecot_service plain(run.path(), dovecot_options{.condstore = false});
+  dovecot_options no_condstore;
+  no_condstore.condstore = false;
+  dovecot_service plain(run.path(), no_condstore);
   imap_test_client c(plain.imap_port(), "nocs", "secret");
   EXPECT_FALSE(c.has("CONDSTORE"));
   seed_small(c, "INBOX", "n", 3);

@@ -246,8 +246,14 @@ dovecot_service::~dovecot_service() { stop_quietly("dovecot", run_); }
 
 void dovecot_service::start() {
   std::vector<std::string> args = {"start", run_.string(), "--password", options_.password};
+  if (options_.many_connections) args.emplace_back("--many-connections");
   if (!options_.condstore) {
     args.emplace_back("--no-condstore");
+  }
+  if (!options_.notify) args.emplace_back("--no-notify");
+  if (!options_.push_url.empty()) {
+    args.emplace_back("--push-url");
+    args.push_back(options_.push_url);
   }
   run_service_script("dovecot", args);
   const fs::path file = run_ / "dovecot.env";

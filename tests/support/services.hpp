@@ -52,7 +52,14 @@ class run_dir {
 
 struct dovecot_options {
   bool condstore = true;             // false: CONDSTORE and QRESYNC are not advertised
+  bool notify = true;                // false: NOTIFY (RFC 5465) is not advertised (IDLE + STATUS path)
   std::string password = "secret";   // every user's password (except the deny list: "nosuchuser")
+  // Load tests (bench/push_load): tens of thousands of IMAP connections — each imap process serves many
+  // clients and the connection limits are raised (scripts/services/dovecot --many-connections).
+  bool many_connections = false;
+  // Non-empty: the push_notification plugin's OX driver PUTs new-mail JSON here on LMTP delivery
+  // (scripts/services/dovecot --push-url), for users whose http-notify METADATA is set.
+  std::string push_url;
 };
 
 // Dovecot 2.3: IMAP (plain with STARTTLS), IMAPS and LMTP on 127.0.0.1. Mail in RUN/dovecot/mail/USER.

@@ -204,7 +204,10 @@ TEST(DovecotService, TwoInstancesRunSideBySide) {
   run_dir run_a("dovecot-a");
   run_dir run_b("dovecot-b");
   dovecot_service a(run_a.path());
-  dovecot_service b(run_b.path(), {.condstore = false, .password = "other"});
+  dovecot_options other;
+  other.condstore = false;
+  other.password = "other";
+  dovecot_service b(run_b.path(), other);
   EXPECT_NE(a.imap_port(), b.imap_port());
   EXPECT_TRUE(imap_login(a.imap_port(), "alice", "secret").starts_with("a1 OK"));
   EXPECT_TRUE(imap_login(b.imap_port(), "alice", "other").starts_with("a1 OK"));

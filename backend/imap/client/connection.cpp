@@ -159,8 +159,7 @@ net::awaitable<result<response>> connection::read_response(clock::time_point dea
   }
 }
 
-// Rough size of a collected response, for options::max_result_bytes.
-static std::size_t footprint(const response& r) noexcept {
+std::size_t connection::footprint(const response& r) noexcept {
   std::size_t n = sizeof(response) + r.text.size() + r.code.size() + r.code_args.size();
   for (const auto& v : r.data) n += sizeof(value) + v.text.size();
   return n;

@@ -2,7 +2,8 @@
 // CAPABILITY, ID (RFC 2971), authentication (AUTHENTICATE PLAIN with SASL-IR, RFC 4959 / 4616; LOGIN as
 // fallback), LOGOUT, and a generic command runner (execute) on which the typed commands build: select.hpp,
 // list.hpp, fetch.hpp, search.hpp, store.hpp, append.hpp, mailbox_admin.hpp; connection_pool.hpp pools
-// them per user. Later: IDLE, NOTIFY, FETCH with literals streamed to a sink.
+// them per user. IDLE (RFC 2177) and unsolicited responses (NOTIFY events, RFC 5465) for change watchers
+// (idle.cpp). Later: FETCH with literals streamed to a sink.
 //
 // Contract:
 // - One operation at a time, awaited from one coroutine; not thread-safe. If the io_context runs on
@@ -12,7 +13,8 @@
 //   pending read or write is cancelled and the operation returns error::timeout.
 // - Errors are values (error.hpp). After any error other than auth_failed, command_failed,
 //   login_disabled or unsendable_argument the connection is unusable; every later call fails at once.
-// - Cancelling the awaiting coroutine cancels the pending I/O; the connection is then unusable.
+// - Cancelling the awaiting coroutine cancels the pending I/O; the connection is then unusable (except
+//   for wait_readable(), which consumes nothing).
 // - The ssl::context passed to connect() must outlive the connection.
 #pragma once
 
@@ -84,6 +86,26 @@ public:
   command_builder start_command(std::string_view name);
   boost::asio::awaitable<result<command_result>> execute(command_builder cmd);
 
+  // Unsolicited responses, for watchers (NOTIFY events arrive with no command running, RFC 5465; IDLE
+  // updates while IDLE runs, RFC 2177). wait_readable() waits until a response can be read without
+  // waiting (bytes buffered, or the socket readable): readiness::readable, or readiness::waited when
+  // `until` passed or the wait was cancelled. It consumes nothing, so it is the one operation that may be
+  // cancelled (awaitable || a wake-up timer) and leave the connection usable. read_unsolicited() then reads
+  // one untagged response within options::command_timeout (bounded like every response); anything tagged
+  // or a continuation is error::protocol_error. A BYE is returned like any other response: the caller ends
+  // the session.
+  enum class readiness : std::uint8_t { readable, waited };
+  boost::asio::awaitable<result<readiness>> wait_readable(std::chrono::steady_clock::time_point until);
+  boost::asio::awaitable<result<response>> read_unsolicited();
+
+  // IDLE (RFC 2177). idle_begin() sends IDLE and returns once the server's "+" came; untagged responses
+  // before it are appended to `updates` (at most options::max_untagged_responses). A NO/BAD instead is
+  // error::command_failed (connection usable, code in last_completion()). While idling, use only
+  // wait_readable()/read_unsolicited(), then idle_done(): DONE, and every untagged response up to the
+  // tagged completion (bounded like execute()).
+  boost::asio::awaitable<result<void>> idle_begin(std::vector<response>& updates);
+  boost::asio::awaitable<result<command_result>> idle_done();
+
   // The tagged completion of the last command run through execute() (status none when start_command() was
   // called since, or nothing ran): the typed commands turn NO into error::command_failed, and callers that
   // must tell NO [NONEXISTENT] from NO [ALREADYEXISTS] (RFC 5530) read the code here.
@@ -127,12 +149,15 @@ private:
                                                clock::time_point deadline,
                                                std::vector<response>* untagged = nullptr);
 
+  // Rough size of a collected response, for options::max_result_bytes.
+  static std::size_t footprint(const response& r) noexcept;
   result<void> usable() const;
   error_code lost(error_code ec);
   std::string next_tag();
   literal_mode literals() const noexcept;
 
   options opts_;
+  std::string idle_tag_;  // the running IDLE's tag, empty when none runs
   boost::asio::ssl::stream<boost::asio::ip::tcp::socket> stream_;
   response_parser parser_;
   capabilities caps_;

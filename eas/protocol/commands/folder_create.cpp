@@ -4,6 +4,7 @@
 #include "eas/protocol/commands/folders.hpp"
 
 #include "eas/protocol/commands/folder_hierarchy.hpp"
+#include "eas/protocol/commands/push_publish.hpp"
 #include "eas/protocol/state/error.hpp"
 
 #include <spdlog/spdlog.h>
@@ -75,6 +76,7 @@ net::awaitable<reply> folder_create(services& svc, request_context& ctx, const w
   const auto acct = account_of(ctx);
   auto created = co_await svc.mail->create_folder(acct, parent_backend_id, name);
   if (!created) co_return folders::status_only(root_name, status_of(created.error()));
+  publish_hierarchy_change(svc, ctx);  // the user's other devices run FolderSync (issue 4)
 
   // The folder as the next FolderSync will describe it (its ServerId, role and name come from the list).
   auto collections = co_await list_mail_collections(svc, ctx);

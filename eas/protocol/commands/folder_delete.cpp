@@ -5,6 +5,7 @@
 
 #include "eas/core/blocking_pool.hpp"
 #include "eas/protocol/commands/folder_hierarchy.hpp"
+#include "eas/protocol/commands/push_publish.hpp"
 #include "eas/protocol/state/error.hpp"
 
 #include <spdlog/spdlog.h>
@@ -68,6 +69,7 @@ net::awaitable<reply> folder_delete(services& svc, request_context& ctx, const w
   const std::string backend_id = target->folder.id;
   auto removed = co_await svc.mail->delete_folder(acct, backend_id);
   if (!removed) co_return folders::status_only(root_name, status_of(removed.error()));
+  publish_hierarchy_change(svc, ctx);  // the user's other devices run FolderSync (issue 4)
 
   const auto hierarchy = folders::mail_hierarchy(*collections);
   std::vector<std::pair<std::string, std::string>> gone;  // (ServerId, backend id)

@@ -5,6 +5,7 @@
 
 #include "eas/core/blocking_pool.hpp"
 #include "eas/protocol/commands/folder_hierarchy.hpp"
+#include "eas/protocol/commands/push_publish.hpp"
 #include "eas/protocol/state/error.hpp"
 
 #include <spdlog/spdlog.h>
@@ -126,6 +127,7 @@ net::awaitable<reply> folder_update(services& svc, request_context& ctx, const w
   const auto old_folder = target->folder;
   auto renamed = co_await svc.mail->rename_folder(acct, old_folder.id, parent_backend_id, name);
   if (!renamed) co_return folders::status_only(root_name, status_of(renamed.error()));
+  publish_hierarchy_change(svc, ctx);  // the user's other devices run FolderSync (issue 4)
 
   if (renamed->id != old_folder.id) {
     auto after = co_await svc.mail->list_folders(acct);

@@ -4,6 +4,7 @@
 #include "eas/core/log_escape.hpp"
 #include "eas/protocol/commands/item_operations_ops.hpp"
 #include "eas/protocol/commands/mail_folders.hpp"
+#include "eas/protocol/commands/push_publish.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -56,6 +57,7 @@ net::awaitable<wbxml::element> empty_folder_contents(services& svc, const reques
                      gone.error().message());
         co_return answer(status::server_error, echoed);
       }
+      publish_mail_change(svc, ctx, folder_id);  // the user's other devices (issue 4)
     }
   }
 
@@ -72,6 +74,7 @@ net::awaitable<wbxml::element> empty_folder_contents(services& svc, const reques
                      removed.error().message());
         co_return answer(status::server_error, echoed);
       }
+      if (removed) publish_hierarchy_change(svc, ctx);
     }
   }
   co_return answer(status::success, coll->server_id);

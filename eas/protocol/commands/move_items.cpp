@@ -16,6 +16,7 @@
 #include "eas/core/log_escape.hpp"
 #include "eas/protocol/commands/items.hpp"
 #include "eas/protocol/commands/mail_folders.hpp"
+#include "eas/protocol/commands/push_publish.hpp"
 #include "eas/protocol/dispatcher.hpp"
 #include "eas/protocol/state/mail_cursor.hpp"
 #include "eas/wbxml/code_pages.hpp"
@@ -190,8 +191,10 @@ net::awaitable<void> record_moves(services& svc, const request_context& ctx, con
     if (!r) spdlog::info("MoveItems: source state not amended error={}", r.error().message());
     for (auto& [uid, f] : flags) known_flags[{collection, uid}] = std::move(f);
   }
-  for (const auto& [cid, moved] : arrivals) {
-    const std::string collection = cid;
+  for (const auto& arrival : arrivals) {
+    // Named, not structured bindings: clang 14 cannot capture those in the lambdas below.
+    const std::string collection = arrival.first;
+    const auto& moved = arrival.second;
     auto amend_destination = [&] {
       return svc.state->amend_latest_sync_state(dev, collection, [&](state::sync_state& s) {
         auto c = state::mail_cursor::parse(s.cursor);
@@ -277,6 +280,14 @@ net::awaitable<reply> move_items(services& svc, request_context& ctx, const wbxm
   const auto acct = account_of(ctx);
   for (auto& [key, batch] : batches) co_await move_batch(svc, acct, batch);
   co_await record_moves(svc, ctx, items);
+  // The user's other devices learn of the moves (issue 4 "easd itself"); this one already knows.
+  std::set<std::string> touched;
+  for (const auto& item : items) {
+    if (item.status != move_status::success) continue;
+    touched.insert(item.src->folder.id);
+    touched.insert(item.dst->folder.id);
+  }
+  for (const auto& folder_id : touched) publish_mail_change(svc, ctx, folder_id);
 
   auto root = wbxml::element::named("Move:MoveItems");
   for (auto& item : items) {

@@ -2,11 +2,15 @@
 // top-level status — around process_collection (sync_collection.cpp). See sync.hpp.
 #include "eas/protocol/commands/sync.hpp"
 
+#include "eas/protocol/commands/push_wait.hpp"
 #include "eas/protocol/commands/sync_request.hpp"
 #include "eas/protocol/state/error.hpp"
 #include "eas/wbxml/codec.hpp"
+#include "push/hub.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <map>
 #include <set>
 
 namespace easd::protocol {
@@ -68,9 +72,94 @@ state::device_ref device_of(const request_context& ctx) { return {ctx.user, ctx.
   co_return done;
 }
 
+// One pass over the request's collections: the response document as it stands now.
+struct pass {
+  wbxml::element root;
+  bool any = false;      // a Collection element is in it
+  bool changes = false;  // one of them has something for the device (items, responses, a new key, errors)
+  std::optional<sync_status> global_status;  // answer with this request-global status instead
+};
+
+[[gnu::noinline]] boost::asio::awaitable<pass> run_collections(services& svc, const request_context& ctx,
+                                                               sync_request req) {
+  pass out;
+  out.root = wbxml::element::named("AirSync:Sync");
+  auto& collections = out.root.add("AirSync:Collections");
+  // The global WindowSize bounds the server changes of all collections together ([MS-ASCMD] 2.2.3.199).
+  std::uint32_t budget = req.window.value_or(max_window * static_cast<std::uint32_t>(req.collections.size()));
+  for (auto& c : req.collections) {
+    if (c.from_cache) {
+      // A collection the device did not list: its newest key (the device has applied its last reply).
+      const auto dev = device_of(ctx);
+      const std::string id = c.collection_id;
+      auto key = co_await run_blocking(*svc.blocking, [&] { return svc.state->latest_sync_key(dev, id); });
+      if (!key) continue;  // never synced (or reset): nothing to report until the device lists it
+      c.sync_key = key->to_string();
+    }
+    if (req.window && !c.window) c.window = budget;
+    auto done = co_await process_collection(svc, ctx, c, budget);
+    const auto sent = done.element.child("AirSync:Commands");
+    if (sent) budget -= std::min<std::uint32_t>(budget, static_cast<std::uint32_t>(sent->children().size()));
+    out.changes = out.changes || done.has_changes;
+    if (c.from_cache && !done.has_changes) continue;  // only collections with news, as for a push reply
+    collections.add(std::move(done.element));
+    out.any = true;
+  }
+  co_return out;
+}
+
+// Long-poll Sync ([MS-ASCMD] 3.1.5.4, 2.2.3.197 Wait, 2.2.3.88.2 HeartbeatInterval): a request with
+// nothing to send parks on the push hub like Ping. A request with client commands is answered at once
+// (its responses and new keys are news in themselves, and 3.1.5.4 asks for it).
+bool wants_wait(const services& svc, const sync_request& req) {
+  if (!svc.push || (!req.wait && !req.heartbeat)) return false;
+  return std::all_of(req.collections.begin(), req.collections.end(),
+                     [](const collection_request& c) { return c.commands.empty(); });
+}
+
+std::chrono::seconds wait_of(const sync_request& req) {
+  if (req.heartbeat) return std::chrono::seconds(*req.heartbeat);
+  return std::chrono::minutes(req.wait.value_or(0));
+}
+
+// Waits for a change of one of the request's collections; the answer then carries the changes. At the
+// deadline (or when the wait must end: superseded, shutdown, policy) the last pass is the answer — the
+// no-change form. `last` is the pass that found nothing.
+[[gnu::noinline]] boost::asio::awaitable<pass> hold(services& svc, const request_context& ctx,
+                                                    const sync_request& req, push::subscription& sub,
+                                                    std::chrono::steady_clock::time_point deadline, pass last) {
+  std::vector<push_wait::watched_folder> folders;
+  auto ids = co_await push_wait::folder_identities(svc, ctx);
+  if (ids) {
+    std::map<std::string, std::string, std::less<>> by_id(ids->begin(), ids->end());
+    for (const auto& c : req.collections) {
+      if (auto it = by_id.find(c.collection_id); it != by_id.end()) folders.push_back({c.collection_id, it->second});
+    }
+  }
+  const auto leases = push_wait::watch_folders(svc, ctx, folders);
+  while (true) {
+    const push::wake w = co_await sub.wait(deadline);
+    if (w.reason == push::wake_reason::timeout || w.reason == push::wake_reason::superseded ||
+        w.reason == push::wake_reason::shutdown || w.policy) {
+      co_return last;
+    }
+    if (w.hierarchy) {
+      // [MS-ASCMD] 2.2.3.177.17 Status 12: the device runs FolderSync, then syncs again.
+      last.global_status = sync_status::hierarchy_changed;
+      co_return last;
+    }
+    if (push_wait::woken(w, folders).empty()) continue;
+    auto again = co_await run_collections(svc, ctx, req);
+    if (again.changes) co_return again;
+    last = std::move(again);
+    if (std::chrono::steady_clock::now() >= deadline) co_return last;
+  }
+}
+
 }  // namespace
 
 boost::asio::awaitable<reply> sync_handler(services& svc, request_context& ctx, const wbxml::element* request) {
+  const auto started = std::chrono::steady_clock::now();
   sync_request req;
   bool use_cache = request == nullptr;
   if (request) {
@@ -103,36 +192,22 @@ boost::asio::awaitable<reply> sync_handler(services& svc, request_context& ctx, 
     if (!saved) co_return top_level(sync_status::server_error);
   }
 
-  // Wait / HeartbeatInterval were validated above; the request is answered at once (push: a later issue).
-  auto root = wbxml::element::named("AirSync:Sync");
-  auto& collections = root.add("AirSync:Collections");
-  // The global WindowSize bounds the server changes of all collections together ([MS-ASCMD] 2.2.3.199).
-  std::uint32_t budget = req.window.value_or(max_window * static_cast<std::uint32_t>(req.collections.size()));
-  bool any = false;
-  for (auto& c : req.collections) {
-    if (c.from_cache) {
-      // A collection the device did not list: its newest key (the device has applied its last reply).
-      const auto dev = device_of(ctx);
-      const std::string id = c.collection_id;
-      auto key = co_await run_blocking(*svc.blocking, [&] { return svc.state->latest_sync_key(dev, id); });
-      if (!key) continue;  // never synced (or reset): nothing to report until the device lists it
-      c.sync_key = key->to_string();
-    }
-    if (req.window && !c.window) c.window = budget;
-    auto done = co_await process_collection(svc, ctx, c, budget);
-    const auto sent = done.element.child("AirSync:Commands");
-    if (sent) budget -= std::min<std::uint32_t>(budget, static_cast<std::uint32_t>(sent->children().size()));
-    if (c.from_cache && !done.has_changes) continue;  // only collections with news, as for a push reply
-    collections.add(std::move(done.element));
-    any = true;
+  const bool long_poll = wants_wait(svc, req);
+  push::subscription sub;
+  if (long_poll) sub = co_await push_wait::subscribe_newest(*svc.push, ctx);  // subscribe, then check
+  auto outcome = co_await run_collections(svc, ctx, req);
+  if (long_poll && !outcome.changes) {
+    const auto deadline = started + wait_of(req);
+    outcome = co_await hold(svc, ctx, req, sub, deadline, std::move(outcome));
   }
-  if (!any) {
+  if (outcome.global_status) co_return top_level(*outcome.global_status);
+  if (!outcome.any) {
     // [MS-ASCMD] 2.2.1.21: nothing changed in a reused request → an empty response body.
     reply empty;
     empty.eas_status = static_cast<unsigned>(sync_status::success);
     co_return empty;
   }
-  co_return wbxml_reply(root, static_cast<unsigned>(sync_status::success));
+  co_return wbxml_reply(outcome.root, static_cast<unsigned>(sync_status::success));
 }
 
 }  // namespace easd::protocol

@@ -7,8 +7,10 @@
 //   When nothing changed and the device sent no commands, the reply keeps key N and nothing is written.
 // - Conflicts: server wins ([MS-ASCMD] 2.2.3.34 default): a client Change of a message whose flags changed
 //   on the server since the device's key is refused with Status 7 and the server's flags are sent.
-// - Wait / HeartbeatInterval are validated (Status 14 + Limit) but the request is answered at once; push
-//   (holding the request) comes with Ping in a later issue.
+// - Wait / HeartbeatInterval (Status 14 + Limit when out of range): a Sync with nothing to send and no
+//   client commands parks on the push hub like Ping (newest held request of the device wins) and answers
+//   with the changes when one of its collections changes, else the no-change form at the deadline.
+//   A hierarchy change while parked answers top-level Status 12.
 // - The empty Sync and Partial reuse the device's last full request, kept in the state store under a
 //   pseudo-collection (see sync_request.hpp).
 #pragma once

@@ -5,6 +5,7 @@
 // A ServerId is trusted only when it parses, names this collection and — for Change / Delete — is a
 // message the device was sent (the cursor's known set); anything else is Status 8 and touches nothing.
 #include "eas/core/log_escape.hpp"
+#include "eas/protocol/commands/push_publish.hpp"
 #include "eas/protocol/commands/sync_request.hpp"
 
 #include <spdlog/spdlog.h>
@@ -166,6 +167,7 @@ boost::asio::awaitable<client_result> apply_client_commands(services& svc, const
         drop_pending(pending, req.commands[i].server_id);
       }
       out.changed_state = true;
+      if (trash) publish_mail_change(svc, ctx, trash->folder.id);  // the source: by the caller
     }
   }
 

@@ -8,6 +8,7 @@
 //                (sent_* sets of its cursor) with the flags it recorded, and N+1 again.
 //   unknown    → Status 3; a UIDVALIDITY change resets the chain and answers 3 (the device resyncs from 0).
 #include "eas/core/log_escape.hpp"
+#include "eas/protocol/commands/push_publish.hpp"
 #include "eas/protocol/commands/sync_request.hpp"
 #include "eas/protocol/state/error.hpp"
 
@@ -283,6 +284,8 @@ boost::asio::awaitable<collection_result> process_collection(services& svc, cons
 
   auto client = co_await apply_client_commands(svc, ctx, *coll, opts, req, cursor, pending, false);
   dirty = dirty || client.changed_state;
+  // The device's own change wakes the user's other devices, not itself (issue 4 "easd itself").
+  if (client.changed_state) publish_mail_change(svc, ctx, coll->folder.id);
   reply.responses = std::move(client.responses);
 
   bool sent_any = false;

@@ -84,5 +84,61 @@ TEST(Config, RejectsUnknownKeysAndBadValues) {
   EXPECT_NE(error_of("this is not toml"), "");
 }
 
+TEST(Config, RedisUrlIsValidatedAtLoad) {
+  EXPECT_FALSE(parse_config(minimal, "easd.toml").redis.enabled());  // no Redis: the in-process bus
+  EXPECT_FALSE(parse_config(std::string(minimal) + "[redis]\nurl = \"\"\n", "easd.toml").redis.enabled());
+
+  const auto c =
+      parse_config(std::string(minimal) + "[redis]\nurl = \"redis://:s3cret@10.0.0.5:6380/2\"\n", "easd.toml");
+  EXPECT_TRUE(c.redis.enabled());
+  EXPECT_EQ(c.redis.endpoint.host, "10.0.0.5");
+  EXPECT_EQ(c.redis.endpoint.port, 6380);
+  EXPECT_EQ(c.redis.endpoint.password, "s3cret");
+  EXPECT_EQ(c.redis.endpoint.database, 2u);
+
+  // A bad URL names the file, the line and the problem, and never echoes the password.
+  const auto e = error_of(std::string(minimal) + "[redis]\nurl = \"redis://:s3cret@host:99999\"\n");
+  EXPECT_NE(e.find("easd.toml:7"), std::string::npos) << e;
+  EXPECT_NE(e.find("redis.url"), std::string::npos) << e;
+  EXPECT_NE(e.find("port"), std::string::npos) << e;
+  EXPECT_EQ(e.find("s3cret"), std::string::npos) << e;
+  EXPECT_NE(error_of(std::string(minimal) + "[redis]\nurl = \"rediss://host\"\n").find("TLS"), std::string::npos);
+  EXPECT_NE(error_of(std::string(minimal) + "[redis]\nurl = 6379\n"), "");
+  EXPECT_NE(error_of(std::string(minimal) + "[redis]\nhost = \"x\"\n").find("redis.host"), std::string::npos);
+}
+
+TEST(Config, PushStatusPollInterval) {
+  EXPECT_EQ(parse_config(minimal, "easd.toml").push.status_poll_interval, std::chrono::seconds(60));
+  const auto c = parse_config(std::string(minimal) + "[push]\nstatus_poll_interval_seconds = 30\n", "easd.toml");
+  EXPECT_EQ(c.push.status_poll_interval, std::chrono::seconds(30));
+  EXPECT_NE(error_of(std::string(minimal) + "[push]\nstatus_poll_interval_seconds = 1\n"), "");
+}
+
+TEST(Config, PushImapWatchCanBeSwitchedOff) {
+  EXPECT_TRUE(parse_config(minimal, "easd.toml").push.imap_watch);
+  EXPECT_FALSE(parse_config(std::string(minimal) + "[push]\nimap_watch = false\n", "easd.toml").push.imap_watch);
+  EXPECT_NE(error_of(std::string(minimal) + "[push]\nimap_watch = 3\n"), "");
+}
+
+TEST(Config, PushHeartbeatBoundsAndPingLimits) {
+  const auto d = parse_config(minimal, "easd.toml").push;
+  EXPECT_EQ(d.min_heartbeat, std::chrono::seconds(60));  // Exchange's defaults
+  EXPECT_EQ(d.max_heartbeat, std::chrono::seconds(3540));
+  EXPECT_EQ(d.max_folders, 300u);
+  const auto c = parse_config(std::string(minimal) +
+                                  "[push]\nmin_heartbeat_seconds = 1\nmax_heartbeat_seconds = 600\nmax_folders = 8\n"
+                                  "ping_parameters_ttl_seconds = 7200\n",
+                              "easd.toml")
+                     .push;
+  EXPECT_EQ(c.min_heartbeat, std::chrono::seconds(1));
+  EXPECT_EQ(c.max_heartbeat, std::chrono::seconds(600));
+  EXPECT_EQ(c.max_folders, 8u);
+  EXPECT_EQ(c.ping_parameters_ttl, std::chrono::seconds(7200));
+  EXPECT_NE(error_of(std::string(minimal) + "[push]\nmin_heartbeat_seconds = 900\nmax_heartbeat_seconds = 600\n"),
+            "");
+  EXPECT_NE(error_of(std::string(minimal) + "[push]\nmax_heartbeat_seconds = 3541\n"), "");
+  EXPECT_NE(error_of(std::string(minimal) + "[push]\nmax_folders = 0\n"), "");
+}
+
 }  // namespace
 }  // namespace easd

@@ -1,0 +1,221 @@
+// The Ping handler: parameters, folder resolution, the check and the wait. See ping.hpp.
+#include "eas/protocol/commands/ping.hpp"
+
+#include "eas/core/blocking_pool.hpp"
+#include "eas/core/log_escape.hpp"
+#include "eas/protocol/command_table.hpp"
+#include "eas/protocol/commands/mail_changes.hpp"
+#include "eas/protocol/commands/mail_folders.hpp"
+#include "eas/protocol/commands/push_wait.hpp"
+#include "eas/protocol/dispatcher.hpp"
+#include "eas/protocol/state/error.hpp"
+#include "push/hub.hpp"
+#include "push/keys.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <utility>
+
+namespace easd::protocol {
+namespace {
+
+namespace net = boost::asio;
+using namespace ping_detail;
+using push_wait::watched_folder;
+
+const command_info& row() { return *command_table::standard().find("Ping"); }
+
+reply status(ping_status s) { return ping_reply(s); }
+
+// What a folder's check found.
+enum class check_result { unchanged, changed, gone, unknown };
+
+// Compares the folder with the device's newest sync state: the same count GetItemEstimate reports, so a
+// Ping says "changed" exactly when the next Sync would deliver something (or must restart the folder).
+// noinline: g++ 12 inlines coroutine ramps and then warns falsely about Asio's frame allocator.
+[[gnu::noinline]] net::awaitable<check_result> check_folder(services& svc, const request_context& ctx,
+                                                            const watched_folder& f) {
+  const auto backend_id = push_wait::mail_backend_id(f.identity);
+  if (!backend_id) co_return check_result::gone;  // no other folder source can be watched yet
+  const state::device_ref dev{ctx.user, ctx.device_id};
+  const std::string cid = f.collection_id;
+  auto* store = svc.state;
+  auto loaded = co_await run_blocking(*svc.blocking, [store, &dev, &cid]() -> result<state::loaded_sync_state> {
+    auto key = store->latest_sync_key(dev, cid);
+    if (!key) return key.error();
+    return store->load_sync_state(dev, cid, *key);
+  });
+  if (!loaded) {
+    // The chain is gone (the folder was reset while we waited): the device's next Sync restarts it.
+    if (loaded.error() == state::state_error::unknown_key) co_return check_result::changed;
+    co_return check_result::unknown;
+  }
+  mail_collection coll;
+  coll.server_id = f.collection_id;
+  coll.folder.id = std::string(*backend_id);
+  if (auto o = parse_sync_options(loaded->options)) coll.folder.role = o->role;
+  auto count = co_await count_mail_changes(svc, ctx, coll, loaded->state, std::nullopt, loaded->options);
+  if (!count) {
+    if (count.error() == state::state_error::unknown_key) co_return check_result::changed;  // UIDVALIDITY reset
+    if (count.error() == backend::mail_error::not_found) co_return check_result::gone;
+    spdlog::debug("ping: check failed user={} folder={} error={}", log_escape(ctx.user), log_escape(cid),
+                  count.error().message());
+    co_return check_result::unknown;
+  }
+  co_return *count > 0 ? check_result::changed : check_result::unchanged;
+}
+
+struct check_outcome {
+  std::vector<std::string> changed;  // ServerIds, in request order
+  bool gone = false;                 // a folder no longer exists: FolderSync
+};
+
+net::awaitable<check_outcome> check_folders(services& svc, const request_context& ctx,
+                                            const std::vector<watched_folder>& folders,
+                                            const std::vector<std::size_t>& which) {
+  check_outcome out;
+  for (const auto i : which) {
+    const auto r = co_await check_folder(svc, ctx, folders[i]);
+    if (r == check_result::changed) out.changed.push_back(folders[i].collection_id);
+    if (r == check_result::gone) out.gone = true;
+  }
+  co_return out;
+}
+
+// The device's folders, resolved to identities and known to have a sync chain. nullopt: a folder the
+// device must learn about through FolderSync (unknown id, or never synced: nothing to compare with).
+struct resolved {
+  std::optional<std::vector<watched_folder>> folders;
+};
+
+[[gnu::noinline]] net::awaitable<result<resolved>> resolve(services& svc, const request_context& ctx,
+                                                           const std::vector<ping_folder>& wanted) {
+  auto ids = co_await push_wait::folder_identities(svc, ctx);
+  if (!ids) co_return ids.error();
+  std::map<std::string, std::string, std::less<>> by_id(ids->begin(), ids->end());
+  std::vector<watched_folder> folders;
+  folders.reserve(wanted.size());
+  for (const auto& w : wanted) {
+    const auto it = by_id.find(w.id);
+    // Only mail folders exist so far; a calendar or contacts identity would be resolved here too.
+    if (it == by_id.end() || !push_wait::mail_backend_id(it->second)) co_return resolved{};
+    folders.push_back({w.id, it->second});
+  }
+  const state::device_ref dev{ctx.user, ctx.device_id};
+  auto* store = svc.state;
+  enum class chains { all, missing };
+  auto synced = co_await run_blocking(*svc.blocking, [store, &dev, &folders]() -> result<chains> {
+    for (const auto& f : folders) {
+      auto key = store->latest_sync_key(dev, f.collection_id);
+      if (!key) {
+        if (key.error() == state::state_error::unknown_key) return chains::missing;
+        return key.error();
+      }
+    }
+    return chains::all;
+  });
+  if (!synced) co_return synced.error();
+  if (*synced == chains::missing) co_return resolved{};
+  co_return resolved{std::move(folders)};
+}
+
+// The parameters of this Ping: the request's, completed from the saved ones ([MS-ASCMD] 3.1.5.8: either
+// element, or the whole body, may be left out once sent).
+[[gnu::noinline]] net::awaitable<ping_parameters> effective_parameters(push::hub& hub, const request_context& ctx,
+                                                                       ping_parameters req) {
+  if (req.heartbeat && req.folders) co_return req;
+  auto saved = co_await hub.load_ping_parameters(ctx.user, ctx.device_id);
+  if (!saved) co_return req;
+  auto parsed = parse_parameters(*saved);
+  if (!parsed) {
+    spdlog::info("ping: saved parameters unreadable user={} device={}", log_escape(ctx.user),
+                 log_escape(ctx.device_id));
+    co_return req;
+  }
+  if (!req.heartbeat) req.heartbeat = parsed->heartbeat;
+  if (!req.folders) req.folders = std::move(parsed->folders);
+  co_return req;
+}
+
+// Parks until a folder really changed for this device, or the wait must end. Returns the reply.
+[[gnu::noinline]] net::awaitable<reply> hold(services& svc, const request_context& ctx, push::subscription& sub,
+                                             const std::vector<watched_folder>& folders,
+                                             std::chrono::steady_clock::time_point deadline) {
+  while (true) {
+    const push::wake w = co_await sub.wait(deadline);
+    if (w.reason == push::wake_reason::timeout || w.reason == push::wake_reason::superseded ||
+        w.reason == push::wake_reason::shutdown) {
+      co_return status(ping_status::expired);
+    }
+    if (w.hierarchy || w.policy) co_return status(ping_status::folder_sync_required);
+    const auto which = push_wait::woken(w, folders);
+    if (which.empty()) continue;
+    const auto found = co_await check_folders(svc, ctx, folders, which);
+    if (found.gone) co_return status(ping_status::folder_sync_required);
+    if (!found.changed.empty()) co_return ping_reply(ping_status::changes, found.changed);
+    if (std::chrono::steady_clock::now() >= deadline) co_return status(ping_status::expired);
+  }
+}
+
+}  // namespace
+
+net::awaitable<reply> ping_handler(services& svc, request_context& ctx, const wbxml::element* request) {
+  if (!svc.state || !svc.blocking || !svc.push) {
+    co_return status_reply(row(), common_status::command_not_supported, ctx.version);
+  }
+  const auto started = std::chrono::steady_clock::now();
+  ping_parameters asked;
+  if (request) {
+    auto parsed = parse_ping_request(*request);
+    if (auto* s = std::get_if<ping_status>(&parsed)) {
+      if (*s == ping_status::too_many_folders) {
+        co_return ping_reply(*s, {}, static_cast<std::uint32_t>(svc.push_limits.max_folders));
+      }
+      co_return status(*s);
+    }
+    asked = std::move(std::get<ping_parameters>(parsed));
+  }
+  auto& hub = *svc.push;
+  const ping_parameters params = co_await effective_parameters(hub, ctx, std::move(asked));
+  // [MS-ASCMD] 2.2.3.177.11 Status 3: nothing sent and nothing cached.
+  if (!params.heartbeat || !params.folders) co_return status(ping_status::missing_parameters);
+
+  const auto& limits = svc.push_limits;
+  const auto min_hb = static_cast<std::uint32_t>(limits.min_heartbeat.count());
+  const auto max_hb = static_cast<std::uint32_t>(limits.max_heartbeat.count());
+  if (*params.heartbeat < min_hb) co_return ping_reply(ping_status::bad_heartbeat, {}, std::nullopt, min_hb);
+  if (*params.heartbeat > max_hb) co_return ping_reply(ping_status::bad_heartbeat, {}, std::nullopt, max_hb);
+  if (params.folders->size() > limits.max_folders) {
+    co_return ping_reply(ping_status::too_many_folders, {}, static_cast<std::uint32_t>(limits.max_folders));
+  }
+
+  auto found = co_await resolve(svc, ctx, *params.folders);
+  if (!found) {
+    spdlog::warn("ping: folder lookup failed user={} error={}", log_escape(ctx.user), found.error().message());
+    co_return status(ping_status::server_error);
+  }
+  if (!found->folders) co_return status(ping_status::folder_sync_required);
+  const std::vector<watched_folder> folders = std::move(*found->folders);
+
+  // Saved on every Ping, which also refreshes their lifetime; only parameters that resolved are kept, so
+  // an empty Ping after a Status 7 does not repeat the stale ones.
+  const std::string blob = serialize_parameters(params);
+  co_await hub.save_ping_parameters(ctx.user, ctx.device_id, blob, limits.ping_parameters_ttl);
+
+  // Subscribe first, then check (STYLE.md 4): a change between the check and the wait is kept for wait().
+  auto sub = co_await push_wait::subscribe_newest(hub, ctx);
+  const auto leases = push_wait::watch_folders(svc, ctx, folders);
+  std::vector<std::size_t> all(folders.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+  const auto initial = co_await check_folders(svc, ctx, folders, all);
+  if (initial.gone) co_return status(ping_status::folder_sync_required);
+  if (!initial.changed.empty()) co_return ping_reply(ping_status::changes, initial.changed);
+
+  const auto deadline = started + std::chrono::seconds(*params.heartbeat);
+  co_return co_await hold(svc, ctx, sub, folders, deadline);
+}
+
+}  // namespace easd::protocol
