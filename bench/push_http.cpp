@@ -34,11 +34,6 @@ constexpr std::size_t max_body = 4u << 20;
 
 using response_parser = http::response_parser<http::string_body>;
 
-bool retryable(const error_code& ec) {
-  return ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
-         ec == net::error::broken_pipe || ec == ssl::error::stream_truncated;
-}
-
 test::eas_response to_response(http::response<http::string_body>&& res) {
   test::eas_response out;
   out.status = res.result_int();
@@ -206,7 +201,7 @@ net::awaitable<http_result> eas_connection::post(std::string target, std::string
     if (ec) {
       const bool nothing_read = !parser || !parser->got_some();
       d.close();
-      if (reused && nothing_read && attempt == 0 && retryable(ec)) continue;
+      if (reused && nothing_read && attempt == 0 && test::stale_connection_error(ec)) continue;
       out.ec = ec;
       co_return out;
     }

@@ -84,6 +84,22 @@ protected:
     h.reply = std::async(std::launch::async, [c, request] { return c->command("Ping", &request); });
     return h;
   }
+  // A user with a message and two synced devices: "<user>a" on node A, "<user>b" on node B (dashes dropped).
+  struct two_devices {
+    std::unique_ptr<node_device> on_a, on_b;
+    std::string id_a, id_b;
+  };
+  static two_devices seeded_on_both_nodes(const std::string& user) {
+    seed(user);
+    two_devices t;
+    std::string base = user;
+    std::erase(base, '-');
+    t.id_a = base + "a";
+    t.id_b = base + "b";
+    t.on_a = synced(*env_->easd, user, t.id_a);
+    t.on_b = synced(*node_b_, user, t.id_b);
+    return t;
+  }
   static std::string context() {
     return env_->context() + "\nnode B log:\n" + log_tail(node_b_->log_file(), 25);
   }
@@ -112,10 +128,8 @@ void change_through(node_device& d) {
 
 TEST_F(PushNodes, APingHeldOnNodeAIsWokenByAChangeMadeThroughNodeB) {
   const std::string user = "nodes-wake";
-  seed(user);
-  auto on_a = synced(*env_->easd, user, "nodeswakea");
-  auto on_b = synced(*node_b_, user, "nodeswakeb");
-  auto h = ping(*env_->easd, user, "nodeswakea", ping_request(300, {on_a->inbox()}));
+  auto [on_a, on_b, id_a, id_b] = seeded_on_both_nodes(user);
+  auto h = ping(*env_->easd, user, id_a, ping_request(300, {on_a->inbox()}));
   std::this_thread::sleep_for(settle);
   ASSERT_FALSE(h.answered()) << h.get().describe();
   change_through(*on_b);
@@ -140,10 +154,8 @@ TEST_F(PushNodes, ANewerPingOnNodeBEndsTheOlderOnNodeAAtOnce) {
 
 TEST_F(PushNodes, RedisStoppedAndRestartedWhilePingsAreHeld) {
   const std::string user = "nodes-redis";
-  seed(user);
-  auto on_a = synced(*env_->easd, user, "nodesredisa");
-  auto on_b = synced(*node_b_, user, "nodesredisb");
-  auto during = ping(*env_->easd, user, "nodesredisa", ping_request(4, {on_a->inbox()}));
+  auto [on_a, on_b, id_a, id_b] = seeded_on_both_nodes(user);
+  auto during = ping(*env_->easd, user, id_a, ping_request(4, {on_a->inbox()}));
   std::this_thread::sleep_for(settle);
   redis_->stop();
   // No Ping fails because of Redis: it answers at its heartbeat.
@@ -154,7 +166,7 @@ TEST_F(PushNodes, RedisStoppedAndRestartedWhilePingsAreHeld) {
   // Pushes work again once the nodes have reconnected (back-off ≤ 5 s): retried until one wakes.
   bool woken = false;
   for (int attempt = 0; attempt < 6 && !woken; ++attempt) {
-    auto h = ping(*env_->easd, user, "nodesredisa", ping_request(6, {on_a->inbox()}));
+    auto h = ping(*env_->easd, user, id_a, ping_request(6, {on_a->inbox()}));
     std::this_thread::sleep_for(settle);
     change_through(*on_b);
     const auto w = h.get(15000ms);

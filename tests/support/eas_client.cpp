@@ -64,12 +64,6 @@ std::optional<std::uint8_t> parameter_tag(std::string_view name) {
   return std::nullopt;
 }
 
-bool retryable(const error_code& ec) {
-  return ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
-         ec == net::error::broken_pipe || ec == net::error::connection_aborted ||
-         ec == ssl::error::stream_truncated || ec == beast::errc::not_connected;
-}
-
 void apply_overrides(field_list& fields, const field_list& overrides) {
   for (const auto& o : overrides) {
     const auto& [name, value] = o;
@@ -79,6 +73,12 @@ void apply_overrides(field_list& fields, const field_list& overrides) {
 }
 
 }  // namespace
+
+bool stale_connection_error(const error_code& ec) {
+  return ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
+         ec == net::error::broken_pipe || ec == net::error::connection_aborted ||
+         ec == ssl::error::stream_truncated || ec == beast::errc::not_connected;
+}
 
 bool ci_less::operator()(std::string_view a, std::string_view b) const noexcept {
   return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
@@ -245,7 +245,7 @@ struct eas_client::impl {
         const bool nothing_read = !parser || !parser->got_some();
         close();
         // A keep-alive connection the server closed meanwhile: open a new one and send again.
-        if (reused && nothing_read && attempt == 0 && retryable(ec)) continue;
+        if (reused && nothing_read && attempt == 0 && stale_connection_error(ec)) continue;
         throw eas_client_error(ec, "HTTP exchange");
       }
       auto res = parser->release();

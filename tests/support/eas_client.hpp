@@ -24,6 +24,10 @@
 namespace easd::test {
 
 // Case-insensitive ordering for HTTP header names.
+// The errors a kept-alive connection gives when the server closed it meanwhile: a request that read
+// nothing back may be sent once more on a fresh connection (eas_client, bench/push_http).
+bool stale_connection_error(const boost::system::error_code& ec);
+
 struct ci_less {
   using is_transparent = void;
   bool operator()(std::string_view a, std::string_view b) const noexcept;

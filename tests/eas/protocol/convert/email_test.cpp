@@ -1,12 +1,13 @@
 // The Email converter against the in-memory mail store: properties, body selection and truncation,
 // attachments, message classes and per-version element sets — each Sync and ItemOperations shape also
-// checked against Microsoft's response schemas.
+// checked against Microsoft's response schemas. Options parsing: email_options_test.cpp.
 #include "eas/protocol/convert/email.hpp"
 
 #include "backend/fake/fake_mail_store.hpp"
 #include "eas/protocol/commands/mail_folders.hpp"
 #include "eas/protocol/convert/email_detail.hpp"
 #include "eas/wbxml/codec.hpp"
+#include "tests/eas/protocol/convert/client_xml.hpp"
 #include "tests/eas/protocol/forwarding_mail_store.hpp"
 #include "tests/eas/protocol/run_io.hpp"
 #include "tests/eas/protocol/validate_response.hpp"
@@ -21,6 +22,8 @@ using backend::fake_message;
 using backend::mime_part;
 
 using test::drop_misnamed_by_libwbxml;
+using test_xml::client_data;
+using test_xml::pref;
 using test::validate_response;
 using test::validator;
 
@@ -106,16 +109,6 @@ fake_message plain_message(std::string body, std::string charset = "utf-8") {
 // --- running
 
 using test::run_io;
-
-body_preference pref(std::uint8_t type, std::optional<std::uint32_t> truncation = std::nullopt,
-                     bool all_or_none = false, std::optional<std::uint32_t> preview = std::nullopt) {
-  body_preference p;
-  p.type = type;
-  p.truncation_size = truncation;
-  p.all_or_none = all_or_none;
-  p.preview = preview;
-  return p;
-}
 
 email_options options(std::vector<body_preference> body, protocol_version v = protocol_version::v14_1) {
   email_options o;
@@ -620,12 +613,6 @@ TEST(EmailFlagChange, ServerChangeElements) {
   expect_valid("change12", sync_response(d12, "AirSync:Change"));
 }
 
-wbxml::element client_data(const std::string& xml) {
-  auto r = wbxml::from_xml(xml);
-  EXPECT_TRUE(r) << xml;
-  return r ? *r : wbxml::element::named("AirSync:ApplicationData");
-}
-
 TEST(EmailFlagChange, ParsesClientChanges) {
   auto c = parse_client_flag_change(client_data(
       "<ApplicationData xmlns=\"AirSync\"><Read xmlns=\"Email\">1</Read><Flag xmlns=\"Email\"><Status>2</Status>"
@@ -649,57 +636,6 @@ TEST(EmailFlagChange, ParsesClientChanges) {
   EXPECT_EQ(c.flagged, false);  // complete: no longer a follow-up
   ASSERT_TRUE(c.categories);
   EXPECT_TRUE(c.categories->empty());
-}
-
-// --- options
-
-TEST(EmailOptions, ParsesAndClamps) {
-  const auto opts = client_data(
-      "<Options xmlns=\"AirSync\"><MIMESupport>2</MIMESupport><MIMETruncation>1</MIMETruncation>"
-      "<BodyPreference xmlns=\"AirSyncBase\"><Type>2</Type><TruncationSize>99999999999</TruncationSize>"
-      "<AllOrNone>1</AllOrNone><Preview>9999</Preview></BodyPreference>"
-      "<BodyPreference xmlns=\"AirSyncBase\"><Type>2</Type><TruncationSize>5</TruncationSize></BodyPreference>"
-      "<BodyPreference xmlns=\"AirSyncBase\"><Type>7</Type></BodyPreference>"
-      "<BodyPreference xmlns=\"AirSyncBase\"><Type>1</Type><TruncationSize>x</TruncationSize></BodyPreference>"
-      "<BodyPartPreference xmlns=\"AirSyncBase\"><Type>2</Type><TruncationSize>10</TruncationSize>"
-      "</BodyPartPreference></Options>");
-  const auto o = parse_email_options(&opts, protocol_version::v14_1);
-  EXPECT_EQ(o.mime_support, 2);
-  EXPECT_EQ(o.mime_truncation, 4096u);
-  ASSERT_EQ(o.body.size(), 2u);
-  EXPECT_EQ(o.body[0].type, 2);
-  EXPECT_EQ(o.body[0].truncation_size, 4294967295u);
-  EXPECT_TRUE(o.body[0].all_or_none);
-  EXPECT_EQ(o.body[0].preview, 255u);
-  EXPECT_EQ(o.body[1].type, 1);
-  EXPECT_FALSE(o.body[1].truncation_size);
-  ASSERT_EQ(o.body_part.size(), 1u);
-  EXPECT_EQ(o.body_part[0].truncation_size, 10u);
-
-  const auto o12 = parse_email_options(&opts, protocol_version::v12_1);
-  EXPECT_FALSE(o12.body[0].preview);
-  EXPECT_TRUE(o12.body_part.empty());
-
-  const auto none = parse_email_options(nullptr, protocol_version::v16_1);
-  EXPECT_TRUE(none.body.empty());
-  EXPECT_EQ(none.version, protocol_version::v16_1);
-}
-
-TEST(EmailOptions, SerializeRoundTrip) {
-  email_options o;
-  o.version = protocol_version::v12_1;
-  o.mime_support = 1;
-  o.mime_truncation = 5120;
-  o.body = {pref(2, 1024, true, 100), pref(1)};
-  o.body_part = {pref(2, 50)};
-  const auto text = serialize_email_options(o);
-  EXPECT_EQ(parse_serialized_email_options(text), o) << text;
-  EXPECT_EQ(parse_serialized_email_options(serialize_email_options(email_options{})), email_options{});
-  EXPECT_FALSE(parse_serialized_email_options(""));
-  EXPECT_FALSE(parse_serialized_email_options("v=99"));
-  EXPECT_FALSE(parse_serialized_email_options("v=141;b=9,-,0,-"));
-  EXPECT_FALSE(parse_serialized_email_options("v=141;b=1,-,0"));
-  EXPECT_FALSE(parse_serialized_email_options("v=141;x=1"));
 }
 
 }  // namespace
