@@ -28,20 +28,7 @@ const imap::body_param* find_param(const std::vector<imap::body_param>& ps, std:
   return nullptr;
 }
 
-std::string percent_encode(std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (is_ascii_alnum(static_cast<char>(c)) || c == '.' || c == '-' || c == '_') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
+std::string percent_encode(std::string_view s) { return easd::percent_encode(s, ".-_"); }
 
 // A parameter as mail carries it: plain ("name", often with RFC 2047 words although RFC 2047 §5 forbids
 // them there), RFC 2231 extended ("name*"), or RFC 2231 continuations ("name*0", "name*1*", ...), which

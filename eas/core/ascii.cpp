@@ -20,4 +20,20 @@ std::string to_lower_ascii(std::string_view s) {
   return out;
 }
 
+std::string percent_encode(std::string_view s, std::string_view also_safe) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (const unsigned char c : s) {
+    if (is_ascii_alnum(static_cast<char>(c)) || also_safe.find(static_cast<char>(c)) != std::string_view::npos) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
 }  // namespace easd

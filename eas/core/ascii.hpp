@@ -18,4 +18,8 @@ bool iequals_ascii(std::string_view a, std::string_view b) noexcept;
 bool istarts_with_ascii(std::string_view s, std::string_view prefix) noexcept;
 std::string to_lower_ascii(std::string_view s);
 
+// %XX (upper-case hex) for every byte except ASCII letters, digits and the bytes of `also_safe`: IMAP id
+// segments keep ".-_", URL query values RFC 3986's unreserved "-._~".
+std::string percent_encode(std::string_view s, std::string_view also_safe);
+
 }  // namespace easd

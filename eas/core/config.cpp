@@ -236,7 +236,7 @@ void read_redis(const table_value& s, redis_config& out) {
 }
 
 void read_admin(const table_value& s, admin_config& out) {
-  check_keys(s, "admin", {"listen", "push_secret", "push_allow"});
+  check_keys(s, "admin", {"listen", "push_secret", "push_allow", "api_token"});
   if (s.contains("listen")) {
     out.listen.clear();
     const auto& list = s.at("listen");
@@ -264,12 +264,21 @@ void read_admin(const table_value& s, admin_config& out) {
     }
   }
   out.push_allow = get_or<std::vector<std::string>>(s, "push_allow", out.push_allow);
+  out.api_token = get_or<std::string>(s, "api_token", out.api_token);
+  if (!out.api_token.empty() && out.api_token.size() < 16) {
+    // Not fail_at: its excerpt of the line would copy the token into the log.
+    const auto where = s.at("api_token").location();
+    throw config_error(where.file_name() + ":" + std::to_string(where.line()) +
+                       ": bad admin.api_token: at least 16 characters");
+  }
 }
 
 config from_value(const table_value& root, const std::filesystem::path& source) {
   config c;
   c.source = source;
-  check_keys(root, "", {"server", "tls", "imap", "auth", "limits", "eas", "state", "log", "push", "redis", "admin"});
+  // provisioning, policy, groups and access belong to provisioning/settings.cpp, which reads the same file.
+  check_keys(root, "", {"server", "tls", "imap", "auth", "limits", "eas", "state", "log", "push", "redis", "admin",
+                        "provisioning", "policy", "groups", "access"});
   auto section = [&](const char* name, auto reader, auto& out) {
     if (!root.contains(name)) return;
     const auto& s = root.at(name);

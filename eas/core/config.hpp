@@ -117,6 +117,8 @@ struct admin_config {
   // Client networks allowed at all ("127.0.0.1", "10.0.0.0/8", "::1/128"); others get 403. Non-loopback
   // entries need a push_secret (checked when the listener starts).
   std::vector<std::string> push_allow{"127.0.0.1/32", "::1/128"};
+  // The admin API's bearer token (issue 5), at least 16 characters; empty: the /api routes answer 404.
+  std::string api_token;
 };
 
 struct config {

@@ -3,6 +3,8 @@
 #include "eas/protocol/commands/folders.hpp"
 #include "eas/protocol/commands/items.hpp"
 #include "eas/protocol/commands/ping.hpp"
+#include "eas/protocol/commands/provision.hpp"
+#include "eas/protocol/commands/settings.hpp"
 #include "eas/protocol/commands/sync.hpp"
 
 namespace easd::protocol {
@@ -42,7 +44,7 @@ constexpr command_info standard_rows[] = {
     {.name = "GetItemEstimate", .root = "GetItemEstimate:GetItemEstimate", .handler = &get_item_estimate},
     {.name = "MeetingResponse", .root = "MeetingResponse:MeetingResponse", .top_level_status = false},
     {.name = "Search", .root = "Search:Search"},
-    {.name = "Settings", .root = "Settings:Settings"},
+    {.name = "Settings", .root = "Settings:Settings", .body_limit = 64 * KiB, .handler = &settings_handler},
     // Ping and Provision are not gated by provisioning ([MS-ASPROV] 3.2.5.1); the gate refines Ping.
     {.name = "Ping",
      .root = "Ping:Ping",
@@ -52,7 +54,11 @@ constexpr command_info standard_rows[] = {
      .body_limit = 64 * KiB,
      .handler = &ping_handler},
     {.name = "ItemOperations", .root = "ItemOperations:ItemOperations", .handler = &item_operations},
-    {.name = "Provision", .root = "Provision:Provision", .needs_provisioning = false, .body_limit = 64 * KiB},
+    {.name = "Provision",
+     .root = "Provision:Provision",
+     .needs_provisioning = false,
+     .body_limit = 64 * KiB,
+     .handler = &provision_handler},
     {.name = "ResolveRecipients", .root = "ResolveRecipients:ResolveRecipients"},
     {.name = "ValidateCert", .root = "ValidateCert:ValidateCert"},
     {.name = "Find", .root = "Find:Find", .min_version = v::v16_1},

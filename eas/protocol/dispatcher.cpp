@@ -1,5 +1,6 @@
 #include "eas/protocol/dispatcher.hpp"
 
+#include "eas/protocol/provisioning_gate.hpp"
 #include "eas/wbxml/code_pages.hpp"
 
 #include <spdlog/spdlog.h>
@@ -51,11 +52,15 @@ boost::asio::awaitable<reply> dispatcher::dispatch(request_context& ctx, std::st
   if (!wbxml_body) {
     // Raw MIME (12.1 SendMail family) or no body at all: the handler reads ctx and the bytes itself.
     ctx.raw_body = body;
+    auto refused = co_await provisioning_gate(services_, ctx, *cmd, nullptr);
+    if (refused) co_return std::move(*refused);
     if (!cmd->handler) co_return status_reply(*cmd, common_status::command_not_supported, ctx.version);
     co_return co_await cmd->handler(services_, ctx, nullptr);
   }
   if (body.empty()) {
     if (!cmd->empty_body_allowed) co_return status_reply(*cmd, common_status::invalid_content, ctx.version);
+    auto refused = co_await provisioning_gate(services_, ctx, *cmd, nullptr);
+    if (refused) co_return std::move(*refused);
     if (!cmd->handler) co_return status_reply(*cmd, common_status::command_not_supported, ctx.version);
     co_return co_await cmd->handler(services_, ctx, nullptr);
   }
@@ -69,6 +74,10 @@ boost::asio::awaitable<reply> dispatcher::dispatch(request_context& ctx, std::st
     // A Cmd that does not match its document is refused, never dispatched on the document's name.
     co_return status_reply(*cmd, common_status::invalid_xml, ctx.version);
   }
+  // The gate after decoding: a malformed request is answered as such first, and a Settings request may
+  // pass unprovisioned when it only carries DeviceInformation.
+  auto refused = co_await provisioning_gate(services_, ctx, *cmd, &*doc);
+  if (refused) co_return std::move(*refused);
   // A known command without a handler yet is "not supported" — after its request proved well-formed,
   // so a device learns about a malformed request first.
   if (!cmd->handler) co_return status_reply(*cmd, common_status::command_not_supported, ctx.version);

@@ -14,8 +14,13 @@
 namespace easd::push {
 class hub;
 }
+namespace easd::provisioning {
+class device_registry;
+}
 
 namespace easd::protocol {
+
+class policy_source;
 
 // Ping and long-poll Sync bounds ([push] in the configuration; Exchange's defaults).
 struct push_settings {
@@ -37,6 +42,10 @@ struct services {
   push::hub* push = nullptr;
   backend::mail_watch* watch = nullptr;
   push_settings push_limits;
+  // Provisioning (issue 5): the device registry and the policies. Null: no gate, Provision answers
+  // "no policy" (hermetic tests of other commands). Both call through run_blocking.
+  provisioning::device_registry* devices = nullptr;
+  policy_source* policies = nullptr;
 };
 
 }  // namespace easd::protocol

@@ -52,7 +52,9 @@ net::awaitable<void> route_admin_request(const admin_policy& policy, const std::
     co_return;
   }
   ex.summary.command = route->name;
-  if (access == admin_access::unauthorized) {
+  if (route->authorize) {
+    if (!route->authorize(ex)) co_return;
+  } else if (access == admin_access::unauthorized) {
     spdlog::warn("admin request refused client={} path={} reason=bad_secret", ex.client_address,
                  log_escape(path));
     set_response(ex, 401);
@@ -76,7 +78,12 @@ net::awaitable<void> route_admin_request(const admin_policy& policy, const std::
     body = std::move(read.bytes);
     ex.summary.bytes_in = body.size();
   }
-  route->handle(ex, body);
+  if (route->handle_async) {
+    auto handling = route->handle_async(ex, body);
+    co_await std::move(handling);
+  } else {
+    route->handle(ex, body);
+  }
 }
 
 admin_listener::admin_listener(net::io_context& ioc, const config& cfg, std::vector<admin_route> routes)

@@ -1,8 +1,9 @@
 // The admin listener ([admin] listen): plain HTTP for machines, not phones — Dovecot's push notifications
-// now, the provisioning admin API later. It shares the public listener's connection code (session.hpp:
-// bounds, deadlines, keep-alive, graceful close) and differs in routing: a table of exact paths, each
-// with its methods, a body limit and a handler. Every request passes admin_access first (allow-list,
-// then the shared secret), so a handler only ever sees admitted callers.
+// and the provisioning admin API (admin_api.hpp). It shares the public listener's connection code
+// (session.hpp: bounds, deadlines, keep-alive, graceful close) and differs in routing: a table of exact
+// paths, each with its methods, a body limit and a handler. Every request passes admin_access first
+// (allow-list, then the shared push secret — or the route's own `authorize`, for the API's bearer token),
+// so a handler only ever sees admitted callers.
 #pragma once
 
 #include "eas/core/config.hpp"
@@ -30,6 +31,13 @@ struct admin_route {
   std::size_t body_limit = 0;               // 0: the body is not read; over it: 413
   // Fills ex.response from the request and its body. Runs on the connection's strand; must not block.
   std::function<void(exchange& ex, std::string_view body)> handle;
+  // Instead of `handle`, when set: a coroutine on the connection's strand that may await blocking work
+  // through run_blocking (the registry's SQLite calls). `body` stays valid until it completes.
+  std::function<boost::asio::awaitable<void>(exchange& ex, std::string_view body)> handle_async{};
+  // When set, replaces the push_secret check for this route (the allow-list still comes first): true
+  // admits the request; false refuses it, with ex.response already set (401, 404). Runs before the
+  // method check and before any body byte is read. Must not block.
+  std::function<bool(exchange& ex)> authorize{};
 };
 
 class admin_listener {

@@ -3,10 +3,8 @@
 #include "eas/core/ascii.hpp"
 #include "eas/http/text.hpp"
 
-// Boost.JSON header-only: its sources are compiled here, once for easd_server (no other library of the
-// easd binary may include src.hpp too).
+// Boost.JSON's sources are compiled once, in eas/core/boost_json.cpp.
 #include <boost/json/basic_parser_impl.hpp>
-#include <boost/json/src.hpp>
 
 #include <array>
 #include <optional>

@@ -9,8 +9,11 @@
 #include "eas/protocol/command_table.hpp"
 #include "eas/protocol/commands/push_publish.hpp"
 #include "eas/protocol/dispatcher.hpp"
+#include "eas/protocol/policy_source.hpp"
 #include "eas/protocol/services.hpp"
 #include "eas/protocol/state/sqlite_state_store.hpp"
+#include "eas/server/admin_api.hpp"
+#include "eas/server/admin_cli.hpp"
 #include "eas/server/admin_listener.hpp"
 #include "eas/server/dovecot_push_endpoint.hpp"
 #include "eas/server/server.hpp"
@@ -19,6 +22,7 @@
 #include "push/hub.hpp"
 #include "push/local_bus.hpp"
 #include "push/redis_bus.hpp"
+#include "provisioning/settings.hpp"
 
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
@@ -32,6 +36,7 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <string_view>
 #include <thread>
 
 namespace net = boost::asio;
@@ -75,9 +80,11 @@ std::int64_t unix_now() {
 
 int serve(const std::string& config_path) {
   config cfg;
+  provisioning::settings provisioning_settings;
   try {
     cfg = load_config(config_path);
-  } catch (const config_error& e) {
+    provisioning_settings = provisioning::load_settings(config_path);
+  } catch (const std::runtime_error& e) {  // config_error, settings_error
     std::cerr << e.what() << "\n";
     return 1;
   }
@@ -105,6 +112,10 @@ int serve(const std::string& config_path) {
     services.blocking = &blocking;
     services.mail = &mail;
     services.now = &unix_now;
+    // Provisioning (issue 5): the registry shares the state file; policies are the file's plus the admin's.
+    protocol::policy_source policies(std::move(provisioning_settings), *state_store);
+    services.devices = state_store.get();
+    services.policies = &policies;
 
     // Push (issue 4): the bus (Redis when configured, so every node wakes every Ping of a user; else
     // in-process), the hub held requests park on, and the IMAP watch feeding it while requests are held.
@@ -146,7 +157,17 @@ int serve(const std::string& config_path) {
     eas_server.start();
     // Dovecot's push_notification plugin PUTs new mail to the admin listener ([admin]; off unless set).
     server::dovecot_push_endpoint dovecot_push(hub);
-    server::admin_listener admin(ioc, cfg, dovecot_push.routes());
+    auto admin_routes = dovecot_push.routes();
+    // The provisioning admin API (`easd device …`, `easd policy …`), off unless [admin] api_token is set.
+    server::admin_api_deps api{.registry = *state_store,
+                               .pool = blocking,
+                               .hub = &hub,
+                               .book = [&policies] { return policies.current(); },
+                               .policies_changed = [&policies] { policies.invalidate(); },
+                               .now = &unix_now,
+                               .token = cfg.admin.api_token};
+    for (auto& route : server::admin_api_routes(std::move(api))) admin_routes.push_back(std::move(route));
+    server::admin_listener admin(ioc, cfg, std::move(admin_routes));
     admin.start();
 
     // SIGTERM/SIGINT: graceful stop. SIGHUP: reload the TLS certificate and key.
@@ -196,6 +217,7 @@ int serve(const std::string& config_path) {
 int check_config(const std::string& path) {
   try {
     const auto cfg = load_config(path);
+    (void)provisioning::load_settings(path);  // [provisioning], [policy.*], [groups], [access]
     // The files a running server would need must be usable too, not just named.
     if (cfg.tls.enabled) server::tls_context probe(cfg.tls.certificate, cfg.tls.private_key);
     (void)server::admin_policy::from_config(cfg);  // [admin] push_allow networks and their secret rule
@@ -235,8 +257,22 @@ int main(int argc, char** argv) {
   auto* encode_cmd = wbxml_cmd->add_subcommand("encode", "XML file to WBXML on stdout");
   encode_cmd->add_option("file", wbxml_file, "XML file")->required();
 
-  CLI11_PARSE(app, argc, argv);
+  // `easd device …` / `easd policy …`: the admin CLI, a client of the running daemon's admin API.
+  server::admin_cli::invocation admin_inv;
+  server::admin_cli::add_commands(app, admin_inv);
 
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    // The admin CLI's contract: usage errors exit 2 (3 is "daemon unreachable").
+    const bool admin_cli = argc > 1 && (std::string_view(argv[1]) == "device" || std::string_view(argv[1]) == "policy");
+    return rc != 0 && admin_cli ? 2 : rc;
+  }
+
+  if (!admin_inv.action.empty()) {
+    return server::admin_cli::run(admin_inv, server::admin_cli::process_environment(), std::cout, std::cerr);
+  }
   if (serve_cmd->parsed()) return serve(config_path);
   if (check_cmd->parsed()) return check_config(config_path);
   if (decode_cmd->parsed()) return wbxml::wbxml_decode_file(wbxml_file, std::cout, std::cerr);

@@ -315,6 +315,7 @@ std::string radicale_service::base_url() const { return "http://127.0.0.1:" + st
 
 easd_service::easd_service(const fs::path& run, const fs::path& binary, options opts)
     : run_(run), binary_(binary), options_(std::move(opts)) {
+  if (!options_.provisioning) options_.extra_toml += "\n[provisioning]\nenabled = false\n";
   if (!options_.extra_toml.empty()) {
     std::ofstream out(run_ / "easd-extra.toml", std::ios::trunc);
     out << options_.extra_toml << '\n';

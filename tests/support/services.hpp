@@ -142,6 +142,9 @@ struct easd_options {
   std::string log_level = "debug";
   // Appended to the rendered config; may add tables other than [server] [tls] [imap] [state] [log].
   std::string extra_toml;
+  // false: "[provisioning] enabled = false" is appended, so tests of other commands need no Provision
+  // dance. Provisioning tests set it and configure [provisioning] themselves in extra_toml.
+  bool provisioning = false;
 };
 
 // easd serve with RUN/easd.toml pointing at the Dovecot of the same run directory (start that first,

@@ -11,6 +11,7 @@
 #include "eas/protocol/commands/push_publish.hpp"
 #include "eas/protocol/commands/sync_request.hpp"
 #include "eas/protocol/state/error.hpp"
+#include "provisioning/device_registry.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -25,6 +26,16 @@
 
 namespace easd::protocol::sync_detail {
 namespace {
+
+// The registry's "last sync per folder" for the admin (issue 5); on the blocking pool, right after the
+// commit. A failure here never fails the Sync: the key is already issued.
+void note_sync(services& svc, const state::device_ref& dev, std::string_view collection_id) {
+  if (!svc.devices) return;
+  const std::int64_t now = svc.now ? svc.now() : 0;
+  if (auto r = svc.devices->note_folder_sync({dev.user, dev.device_id}, collection_id, now); !r) {
+    spdlog::debug("sync: last-sync time not recorded user={} error={}", log_escape(dev.user), r.error().message());
+  }
+}
 
 template <class F>
 void for_each_uid(const uid_set& s, F f) {
@@ -193,7 +204,9 @@ boost::asio::awaitable<collection_result> process_collection(services& svc, cons
     const std::optional<std::string> blob = serialize_sync_options(opts);
     const state::sync_key presented = *key;
     auto issued = co_await run_blocking(*svc.blocking, [&] {
-      return svc.state->commit_sync_state(dev, cid, presented, next, blob);
+      auto k = svc.state->commit_sync_state(dev, cid, presented, next, blob);
+      if (k) note_sync(svc, dev, cid);
+      return k;
     });
     if (!issued) co_return fail(sync_status::server_error);
     reply.key = issued->to_string();
@@ -328,7 +341,9 @@ boost::asio::awaitable<collection_result> process_collection(services& svc, cons
   next.cursor = cursor.serialize();
   next.pending = std::move(pending);
   auto issued = co_await run_blocking(*svc.blocking, [&] {
-    return svc.state->commit_sync_state(dev, cid, presented, next, new_blob);
+    auto k = svc.state->commit_sync_state(dev, cid, presented, next, new_blob);
+    if (k) note_sync(svc, dev, cid);
+    return k;
   });
   if (!issued) {
     if (issued.error() == state::state_error::unknown_key) co_return fail(sync_status::invalid_sync_key);

@@ -8,6 +8,7 @@ target_sources(easd_protocol PRIVATE
   convert/email_layout.cpp
   convert/email_options.cpp
   convert/email_properties.cpp
+  convert/provision_doc.cpp
 )
 # ConversationId is a SHA-256 prefix.
 target_link_libraries(easd_protocol PRIVATE OpenSSL::Crypto)

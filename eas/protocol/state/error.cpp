@@ -19,6 +19,7 @@ public:
       case state_error::schema_too_new: return "state store written by a newer easd";
       case state_error::invalid_argument: return "value too long for the state store";
       case state_error::conflict: return "state store entry already exists";
+      case state_error::limit: return "too many devices for this user";
     }
     return "unknown state store error";
   }

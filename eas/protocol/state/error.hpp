@@ -16,7 +16,8 @@ enum class state_error {
   busy,              // the database stayed locked longer than busy_timeout
   schema_too_new,    // the file was written by a newer easd (PRAGMA user_version beyond our migrations)
   invalid_argument,  // a string longer than the store accepts
-  conflict,          // the target of a rename already exists
+  conflict,          // the target of a rename already exists; a registry state change not allowed now
+  limit,             // a new device beyond the user's device limit (the device registry)
 };
 
 const boost::system::error_category& state_category() noexcept;

@@ -96,7 +96,64 @@ CREATE TABLE folder_id (
 ) STRICT;
 )sql";
 
-constexpr std::array<const char*, 1> migrations = {migration_1};
+// The device registry (provisioning/device_registry.hpp): every field of provisioning::device on the
+// device row (first_seen is migration 1's `created`), the newest Sync per collection, and the policies and
+// per-user assignments admins made through the API. Enums are stored as their numeric values.
+constexpr const char* migration_2 = R"sql(
+ALTER TABLE device ADD COLUMN model TEXT NOT NULL DEFAULT '';
+ALTER TABLE device ADD COLUMN imei TEXT NOT NULL DEFAULT '';
+ALTER TABLE device ADD COLUMN friendly_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE device ADD COLUMN os TEXT NOT NULL DEFAULT '';
+ALTER TABLE device ADD COLUMN os_language TEXT NOT NULL DEFAULT '';
+ALTER TABLE device ADD COLUMN phone_number TEXT NOT NULL DEFAULT '';
+ALTER TABLE device ADD COLUMN info_user_agent TEXT NOT NULL DEFAULT '';
+ALTER TABLE device ADD COLUMN mobile_operator TEXT NOT NULL DEFAULT '';
+ALTER TABLE device ADD COLUMN enable_outbound_sms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE device ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
+ALTER TABLE device ADD COLUMN protocol_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE device ADD COLUMN policy_key INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE device ADD COLUMN pending_key INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE device ADD COLUMN policy_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE device ADD COLUMN policy_fingerprint TEXT NOT NULL DEFAULT '';
+ALTER TABLE device ADD COLUMN provisioned_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE device ADD COLUMN compliance INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE device ADD COLUMN assigned_policy TEXT NOT NULL DEFAULT '';
+ALTER TABLE device ADD COLUMN access INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE device ADD COLUMN access_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE device ADD COLUMN wipe INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE device ADD COLUMN wipe_status INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE device ADD COLUMN wipe_requested_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE device ADD COLUMN wipe_requested_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE device ADD COLUMN wipe_delivered_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE device ADD COLUMN wipe_acknowledged_at INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE device_folder_sync (
+  device        INTEGER NOT NULL REFERENCES device(id) ON DELETE CASCADE,
+  collection_id TEXT NOT NULL,
+  at            INTEGER NOT NULL,
+  PRIMARY KEY (device, collection_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE policy (
+  name    TEXT PRIMARY KEY,
+  json    TEXT NOT NULL,
+  updated INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE user_policy (
+  user   TEXT PRIMARY KEY,
+  policy TEXT NOT NULL
+) STRICT;
+
+-- One row: every node compares it to the generation of the policy book it built.
+CREATE TABLE policy_generation (
+  id    INTEGER PRIMARY KEY CHECK (id = 1),
+  value INTEGER NOT NULL
+) STRICT;
+INSERT INTO policy_generation (id, value) VALUES (1, 0);
+)sql";
+
+constexpr std::array<const char*, 2> migrations = {migration_1, migration_2};
 
 result<int> user_version(database& db) {
   auto st = db.prepare("PRAGMA user_version");

@@ -45,12 +45,21 @@ inline int validate_response(const std::string& name, const std::string& body, s
 // The validator reads WBXML with Debian's libwbxml 0.11.8, which names email:Flag's Status (2/0x3B)
 // "FlagStatus" and email:ReplyTo (2/0x19) "Reply-To" and then fails the schema (wbxml.md §7.2). Tests
 // check those elements themselves; the copy that goes to the validator leaves them out.
+// The same holds for Provision's RequireStorageCardEncryption (14/0x10, "DeviceEncryptionEnabled"),
+// Settings' SMTPAddress (18/0x1F, "SmtpAddress") and RightsManagementInformation (18/0x2B,
+// "ihsManagementInformation").
 inline void drop_misnamed_by_libwbxml(wbxml::element& e) {
   static const auto flag = wbxml::element::named("Email:Flag").id();
   static const auto status = wbxml::element::named("Email:Status").id();
   static const auto reply_to = wbxml::element::named("Email:ReplyTo").id();
+  static const auto storage_card = wbxml::element::named("Provision:RequireStorageCardEncryption").id();
+  static const auto smtp_address = wbxml::element::named("Settings:SMTPAddress").id();
+  static const auto rights = wbxml::element::named("Settings:RightsManagementInformation").id();
   auto& kids = e.children();
-  std::erase_if(kids, [&](const wbxml::element& c) { return c.id() == reply_to || (e.id() == flag && c.id() == status); });
+  std::erase_if(kids, [&](const wbxml::element& c) {
+    return c.id() == reply_to || (e.id() == flag && c.id() == status) || c.id() == storage_card ||
+           c.id() == smtp_address || c.id() == rights;
+  });
   for (auto& c : kids) drop_misnamed_by_libwbxml(c);
 }
 
