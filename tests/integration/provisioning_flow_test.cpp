@@ -2,7 +2,6 @@
 // held Ping and forces re-provisioning, remote wipe and account-only wipe driven by the CLI, quarantine
 // and approval, blocking, removal (a full resync), and the admin API's own protection.
 #include "tests/integration/provisioning_support.hpp"
-#include "tests/support/ping_request.hpp"
 
 namespace easd::test::provisioning_e2e {
 namespace {
@@ -45,13 +44,7 @@ TEST_F(ProvisioningFlow, PolicyChangeWakesTheHeldPingAndForcesReprovisioning) {
   ASSERT_EQ(p->device.sync_all(p->id("INBOX")).last_status, 1u);
   EXPECT_EQ(text_of(device_json(config(), user, "policywake1"), "policy_name"), "wake");
 
-  auto ping_client = std::make_shared<eas_client>(env().client(user, "14.1", "policywake1"));
-  ping_client->config().policy_key = p->client.config().policy_key;
-  held_request h;
-  const auto request = ping_request(300, {p->id("INBOX")});
-  h.reply = std::async(std::launch::async, [ping_client, request] { return ping_client->command("Ping", &request); });
-  std::this_thread::sleep_for(1500ms);
-  ASSERT_FALSE(h.answered()) << h.get().describe();
+  auto h = hold_ping(env(), *p, user, "policywake1");
 
   const auto changed = run_cli(config(), {"policy", "set", "wake", "device_password_enabled=true"});
   ASSERT_EQ(changed.exit_code, 0) << changed.output;
@@ -65,12 +58,17 @@ TEST_F(ProvisioningFlow, PolicyChangeWakesTheHeldPingAndForcesReprovisioning) {
 
 TEST_F(ProvisioningFlow, RemoteWipeFromTheCliIsDeliveredAndAcknowledged) {
   const std::string user = "wipe-full";
-  auto c = client(user, "14.1", "wipefull1");
+  auto p = std::make_unique<phone>(env(), user, "14.1", "wipefull1");
+  auto& c = p->client;
   provision(env(), c);
-  ASSERT_EQ(folder_sync_status(c), 1u);
+  ASSERT_EQ(p->device.folder_sync().status, 1u);
+  ASSERT_EQ(p->device.sync_all(p->id("INBOX")).last_status, 1u);
+  auto held = hold_ping(env(), *p, user, "wipefull1");
 
   const auto wiped = run_cli(config(), {"device", "wipe", user, "wipefull1"});
   ASSERT_EQ(wiped.exit_code, 0) << wiped.output;
+  // The held Ping comes back at once, so the device meets the wipe now, not at its heartbeat.
+  EXPECT_EQ(held.get(10s).eas_status(), 7u);
   auto d = device_json(config(), user, "wipefull1");
   EXPECT_EQ(text_of(d, "wipe"), "full");
   EXPECT_EQ(text_of(d, "wipe_status"), "requested");

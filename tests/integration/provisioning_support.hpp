@@ -5,6 +5,7 @@
 
 #include "tests/integration/held_request.hpp"
 #include "tests/integration/mail_support.hpp"
+#include "tests/support/ping_request.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -113,6 +114,19 @@ inline bool refused_by_gate(const eas_response& r) {
 inline unsigned folder_sync_status(eas_client& c) {
   const auto request = node("FolderHierarchy:FolderSync", {leaf("FolderHierarchy:SyncKey", "0")});
   return gate_status(c.command("FolderSync", &request));
+}
+
+// A Ping on the phone's Inbox, held on a connection of its own with the phone's policy key; waits until
+// it is parked (it must not have answered yet).
+inline held_request hold_ping(environment& env, phone& p, const std::string& user, const std::string& device) {
+  auto c = std::make_shared<eas_client>(env.client(user, p.client.config().protocol_version, device));
+  c->config().policy_key = p.client.config().policy_key;
+  const auto request = ping_request(300, {p.id("INBOX")});
+  held_request h;
+  h.reply = std::async(std::launch::async, [c, request] { return c->command("Ping", &request); });
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_FALSE(h.answered()) << "the Ping answered at once";
+  return h;
 }
 
 // The admin API over plain HTTP on its own listener.
