@@ -181,6 +181,11 @@ boost::asio::awaitable<reply> sync_handler(services& svc, request_context& ctx, 
       if (!listed.contains(c.collection_id)) req.collections.push_back(std::move(c));
     }
     if (!req.window) req.window = (*cached)->window;
+    // An empty Sync repeats the last one's wait as well; a request that names its own wait keeps it.
+    if (!req.wait && !req.heartbeat) {
+      req.wait = (*cached)->wait;
+      req.heartbeat = (*cached)->heartbeat;
+    }
   }
   if (req.collections.empty()) co_return top_level(sync_status::missing_parameters);
   if (req.collections.size() > max_collections) {

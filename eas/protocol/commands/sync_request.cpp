@@ -198,10 +198,19 @@ std::variant<sync_request, parse_failure> parse_sync_request(const wbxml::elemen
   return r;
 }
 
-// "1 <global window, 0 = none>" then per collection "\n<dam> <get_changes 0/1/2=absent> <window, 0 = none>
-// <collection id>" (the id last: it is the only field that is not a number; no control bytes in it).
+// "1 <global window, 0 = none>", or, when the request asked to wait, "2 <global window> <Wait minutes, 0 =
+// none> <HeartbeatInterval seconds, 0 = none>" (an empty Sync repeats the wait too, [MS-ASCMD] 2.2.1.21);
+// then per collection "\n<dam> <get_changes 0/1/2=absent> <window, 0 = none> <collection id>" (the id
+// last: it is the only field that is not a number; no control bytes in it). Format 1 is what easd wrote
+// before it kept the wait; both are read.
 std::string serialize_cached_request(const sync_request& r) {
-  std::string out = "1 " + std::to_string(r.window.value_or(0));
+  std::string out;
+  if (r.wait || r.heartbeat) {
+    out = "2 " + std::to_string(r.window.value_or(0)) + ' ' + std::to_string(r.wait.value_or(0)) + ' ' +
+          std::to_string(r.heartbeat.value_or(0));
+  } else {
+    out = "1 " + std::to_string(r.window.value_or(0));
+  }
   for (const auto& c : r.collections) {
     out += '\n';
     out += c.deletes_as_moves ? '1' : '0';
@@ -216,16 +225,35 @@ std::string serialize_cached_request(const sync_request& r) {
 }
 
 std::optional<sync_request> parse_cached_request(std::string_view blob) {
-  if (blob.size() > 256 * 1024 || !blob.starts_with("1 ")) return std::nullopt;
+  if (blob.size() > 256 * 1024 || !(blob.starts_with("1 ") || blob.starts_with("2 "))) return std::nullopt;
+  const bool with_wait = blob.front() == '2';
   blob.remove_prefix(2);
   const auto line_end = [](std::string_view s) { return std::min(s.find('\n'), s.size()); };
   sync_request r;
   {
     const auto end = line_end(blob);
-    const auto n = canonical_number(blob.substr(0, end));
+    std::string_view head = blob.substr(0, end);
+    blob.remove_prefix(end);
+    std::optional<std::uint32_t> wait, heartbeat;
+    if (with_wait) {
+      const auto last = head.rfind(' ');
+      if (last == std::string_view::npos) return std::nullopt;
+      heartbeat = canonical_number(head.substr(last + 1));
+      head = head.substr(0, last);
+      const auto middle = head.rfind(' ');
+      if (middle == std::string_view::npos) return std::nullopt;
+      wait = canonical_number(head.substr(middle + 1));
+      head = head.substr(0, middle);
+      // Exactly one of them, within the bounds the request parser enforces.
+      if (!wait || !heartbeat || (*wait == 0) == (*heartbeat == 0)) return std::nullopt;
+      if (*wait != 0 && (*wait < 1 || *wait > 59)) return std::nullopt;
+      if (*heartbeat != 0 && (*heartbeat < 60 || *heartbeat > 3540)) return std::nullopt;
+      if (*wait != 0) r.wait = *wait;
+      if (*heartbeat != 0) r.heartbeat = *heartbeat;
+    }
+    const auto n = canonical_number(head);
     if (!n || *n > max_window) return std::nullopt;
     if (*n != 0) r.window = *n;
-    blob.remove_prefix(end);
   }
   std::set<std::string, std::less<>> seen;
   while (!blob.empty()) {

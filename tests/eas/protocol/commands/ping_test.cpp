@@ -628,5 +628,24 @@ TEST_F(PingTest, LongPollSyncHierarchyChangeIsStatus12) {
   EXPECT_EQ(decode(r).child_text("AirSync:Status"), "12");
 }
 
+TEST_F(PingTest, EmptySyncRepeatsTheLastRequestsWait) {
+  auto d = synced();
+  deliver(inbox_, "first");
+  const auto first = run(waiting_sync(d.key, cid_, "AirSync:HeartbeatInterval", 600));
+  ASSERT_NE(first_collection(decode(first)).child("AirSync:Commands"), nullptr);
+  // [MS-ASCMD] 2.2.1.21: an empty Sync is the last request again, its HeartbeatInterval included.
+  auto f = start("Sync", "");
+  ASSERT_TRUE(parked(1));
+  const auto uid = deliver(inbox_, "second");
+  imap_reports();
+  const auto r = finish(f);
+  ASSERT_EQ(r.http_status, 200u);
+  auto c = first_collection(decode(r));
+  const auto* cmds = c.child("AirSync:Commands");
+  ASSERT_NE(cmds, nullptr);
+  ASSERT_EQ(cmds->children().size(), 1u);
+  EXPECT_EQ(cmds->children()[0].child_text("AirSync:ServerId"), item_server_id(cid_, uid));
+}
+
 }  // namespace
 }  // namespace easd::protocol::sync_test
