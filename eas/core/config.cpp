@@ -136,6 +136,27 @@ void read_imap(const table_value& s, imap_config& out) {
   out.timeout = std::chrono::seconds(get_int(s, "imap", "timeout_seconds", out.timeout.count(), 1, 300));
 }
 
+void read_smtp(const table_value& s, smtp_config& out) {
+  check_keys(s, "smtp", {"host", "port", "security", "verify_certificate", "ca_file", "timeout_seconds"});
+  out.host = get_or<std::string>(s, "host", out.host);
+  if (out.host.empty()) fail_at(s.at("host"), "empty smtp.host", "the SMTP submission server's host name or address");
+  out.port = static_cast<std::uint16_t>(get_int(s, "smtp", "port", out.port, 1, 65535));
+  if (s.contains("security")) {
+    const auto sec = toml::find<std::string>(s, "security");
+    if (sec == "tls")
+      out.security = smtp_security::tls;
+    else if (sec == "starttls")
+      out.security = smtp_security::starttls;
+    else if (sec == "none")
+      out.security = smtp_security::none;
+    else
+      fail_at(s.at("security"), "bad smtp.security", "one of \"tls\", \"starttls\", \"none\"");
+  }
+  out.verify_certificate = get_or<bool>(s, "verify_certificate", out.verify_certificate);
+  out.ca_file = get_or<std::string>(s, "ca_file", out.ca_file.string());
+  out.timeout = std::chrono::seconds(get_int(s, "smtp", "timeout_seconds", out.timeout.count(), 1, 300));
+}
+
 void read_auth(const table_value& s, auth_config& out) {
   check_keys(s, "auth",
              {"cache_ttl_seconds", "failure_floor_ms", "max_failures_per_address", "max_failures_per_user",
@@ -277,8 +298,8 @@ config from_value(const table_value& root, const std::filesystem::path& source) 
   config c;
   c.source = source;
   // provisioning, policy, groups and access belong to provisioning/settings.cpp, which reads the same file.
-  check_keys(root, "", {"server", "tls", "imap", "auth", "limits", "eas", "state", "log", "push", "redis", "admin",
-                        "provisioning", "policy", "groups", "access"});
+  check_keys(root, "", {"server", "tls", "imap", "smtp", "auth", "limits", "eas", "state", "log", "push", "redis",
+                        "admin", "provisioning", "policy", "groups", "access"});
   auto section = [&](const char* name, auto reader, auto& out) {
     if (!root.contains(name)) return;
     const auto& s = root.at(name);
@@ -288,6 +309,7 @@ config from_value(const table_value& root, const std::filesystem::path& source) 
   section("server", read_server, c.server);
   section("tls", read_tls, c.tls);
   section("imap", read_imap, c.imap);
+  section("smtp", read_smtp, c.smtp);
   section("auth", read_auth, c.auth);
   section("limits", read_limits, c.limits);
   section("eas", read_eas, c.eas);

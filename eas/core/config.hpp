@@ -53,6 +53,19 @@ struct imap_config {
   std::chrono::seconds timeout{10};
 };
 
+// The SMTP submission server mail is sent through (issue 6), as the user. Same shape as [imap]; the
+// default is implicit TLS on 465 (RFC 8314 §3.3), "starttls" is normally port 587.
+enum class smtp_security { tls, starttls, none };
+
+struct smtp_config {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 465;
+  smtp_security security = smtp_security::tls;
+  bool verify_certificate = true;
+  std::filesystem::path ca_file;
+  std::chrono::seconds timeout{30};
+};
+
 struct auth_config {
   std::chrono::seconds cache_ttl{300};
   std::chrono::milliseconds failure_floor{1000};
@@ -126,6 +139,7 @@ struct config {
   server_config server;
   tls_config tls;
   imap_config imap;
+  smtp_config smtp;
   auth_config auth;
   limits_config limits;
   eas_config eas;

@@ -311,6 +311,31 @@ bool radicale_service::running() const {
 
 std::string radicale_service::base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
+// ---- smtp_service
+
+smtp_service::smtp_service(const fs::path& run, options opts) : run_(run), options_(std::move(opts)) { start(); }
+
+smtp_service::~smtp_service() { stop_quietly("smtp", run_); }
+
+void smtp_service::start() {
+  std::vector<std::string> args = {"start", run_.string(), "--password", options_.password, "--size-limit",
+                                   std::to_string(options_.size_limit)};
+  if (options_.lmtp_port) {
+    args.emplace_back("--lmtp-port");
+    args.push_back(std::to_string(*options_.lmtp_port));
+  }
+  run_service_script("smtp", args);
+  const fs::path file = run_ / "smtp.env";
+  auto env = read_env_file(file);
+  port_ = parse_port(env, "SMTP_PORT", file);
+  smtps_port_ = parse_port(env, "SMTPS_PORT", file);
+  cert_file_ = env["SMTP_CERT"];
+}
+
+void smtp_service::stop() { run_service_script("smtp", {"stop", run_.string()}); }
+
+bool smtp_service::running() const { return run_script("smtp", {"status", run_.string()}).exit_code == 0; }
+
 // ---- easd_service
 
 easd_service::easd_service(const fs::path& run, const fs::path& binary, options opts)

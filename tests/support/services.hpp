@@ -135,6 +135,40 @@ class radicale_service {
   std::uint16_t port_ = 0;
 };
 
+struct smtp_options {
+  std::string password = "secret";        // every user's AUTH password (the test Dovecot's default too)
+  std::size_t size_limit = 10u << 20;     // advertised SIZE; larger messages get 552
+  std::optional<std::uint16_t> lmtp_port; // default: the LMTP_PORT of RUN/dovecot.env, read per message
+};
+
+// A submission server (scripts/services/smtp_relay.py, aiosmtpd) on 127.0.0.1: STARTTLS on port(),
+// implicit TLS on smtps_port(), AUTH PLAIN/LOGIN required, 550 for "reject@..." recipients, delivery to
+// the run directory's Dovecot over LMTP (451 while it is down). Start Dovecot first for deliveries.
+class smtp_service {
+ public:
+  using options = smtp_options;
+  explicit smtp_service(const std::filesystem::path& run, options opts = {});
+  ~smtp_service();
+  smtp_service(const smtp_service&) = delete;
+  smtp_service& operator=(const smtp_service&) = delete;
+
+  std::uint16_t port() const noexcept { return port_; }
+  std::uint16_t smtps_port() const noexcept { return smtps_port_; }
+  // The self-signed certificate presented (RUN/cert.pem, shared with Dovecot); trust it as a CA.
+  std::filesystem::path cert_file() const { return cert_file_; }
+  const std::string& password() const noexcept { return options_.password; }
+  std::filesystem::path log_file() const { return run_ / "logs" / "smtp.log"; }
+  void stop();
+  void start();  // keeps the ports
+  bool running() const;
+
+ private:
+  std::filesystem::path run_;
+  options options_;
+  std::uint16_t port_ = 0, smtps_port_ = 0;
+  std::filesystem::path cert_file_;
+};
+
 struct easd_options {
   bool plain = false;                       // plain HTTP instead of TLS
   std::string imap_security = "tls";        // "tls" (Dovecot's imaps port) | "starttls" | "none"

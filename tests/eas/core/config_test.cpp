@@ -84,6 +84,34 @@ TEST(Config, RejectsUnknownKeysAndBadValues) {
   EXPECT_NE(error_of("this is not toml"), "");
 }
 
+TEST(Config, SmtpSection) {
+  auto c = parse_config(minimal, "easd.toml");
+  EXPECT_EQ(c.smtp.host, "127.0.0.1");
+  EXPECT_EQ(c.smtp.port, 465);
+  EXPECT_EQ(c.smtp.security, smtp_security::tls);
+  EXPECT_TRUE(c.smtp.verify_certificate);
+  c = parse_config(std::string(minimal) + R"(
+[smtp]
+host = "smtp.example.test"
+port = 587
+security = "starttls"
+verify_certificate = false
+ca_file = "/ca.pem"
+timeout_seconds = 20
+)", "easd.toml");
+  EXPECT_EQ(c.smtp.host, "smtp.example.test");
+  EXPECT_EQ(c.smtp.port, 587);
+  EXPECT_EQ(c.smtp.security, smtp_security::starttls);
+  EXPECT_FALSE(c.smtp.verify_certificate);
+  EXPECT_EQ(c.smtp.ca_file, "/ca.pem");
+  EXPECT_EQ(c.smtp.timeout.count(), 20);
+  EXPECT_NE(error_of(std::string(minimal) + "[smtp]\nsecurity = \"ssl\"\n").find("smtp.security"), std::string::npos);
+  EXPECT_NE(error_of(std::string(minimal) + "[smtp]\nport = 0\n").find("smtp.port"), std::string::npos);
+  EXPECT_NE(error_of(std::string(minimal) + "[smtp]\nhost = \"\"\n").find("smtp.host"), std::string::npos);
+  EXPECT_NE(error_of(std::string(minimal) + "[smtp]\ntimeout_seconds = 0\n"), "");
+  EXPECT_NE(error_of(std::string(minimal) + "[smtp]\nuser = \"x\"\n").find("smtp.user"), std::string::npos);
+}
+
 TEST(Config, RedisUrlIsValidatedAtLoad) {
   EXPECT_FALSE(parse_config(minimal, "easd.toml").redis.enabled());  // no Redis: the in-process bus
   EXPECT_FALSE(parse_config(std::string(minimal) + "[redis]\nurl = \"\"\n", "easd.toml").redis.enabled());
