@@ -579,4 +579,16 @@ std::string preview_text(std::string_view text, std::size_t max_chars) {
   return out;
 }
 
+void append_html_escaped(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+}
+
 }  // namespace easd::mime

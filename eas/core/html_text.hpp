@@ -21,4 +21,8 @@ std::string html_to_text(std::string_view html, std::size_t max_out = 16u << 20)
 // characters (code points, not bytes) — the Preview text of [MS-ASAIRS] 2.2.2.35 (max 255).
 std::string preview_text(std::string_view text, std::size_t max_chars);
 
+// Text made safe inside HTML element content and quoted attribute values: < > & " as references, every
+// other byte as it is (plain bodies shown as HTML, quoted originals of replies).
+void append_html_escaped(std::string& out, std::string_view text);
+
 }  // namespace easd::mime

@@ -209,15 +209,7 @@ net::awaitable<result<body_fields>> mime_body(const email_context& ctx, const ba
 std::string plain_to_html(std::string_view text) {
   std::string out = "<html><body><pre>";
   out.reserve(text.size() + text.size() / 8 + 40);
-  for (const char c : text) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
+  mime::append_html_escaped(out, text);
   out += "</pre></body></html>";
   return out;
 }
