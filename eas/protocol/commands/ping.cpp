@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
 #include <utility>
 
 namespace easd::protocol {
@@ -71,6 +72,7 @@ enum class check_result { unchanged, changed, gone, unknown };
 struct check_outcome {
   std::vector<std::string> changed;  // ServerIds, in request order
   bool gone = false;                 // a folder no longer exists: FolderSync
+  std::vector<std::size_t> unknown;  // indexes whose check failed (backend busy or down): checked again
 };
 
 net::awaitable<check_outcome> check_folders(services& svc, const request_context& ctx,
@@ -81,6 +83,7 @@ net::awaitable<check_outcome> check_folders(services& svc, const request_context
     const auto r = co_await check_folder(svc, ctx, folders[i]);
     if (r == check_result::changed) out.changed.push_back(folders[i].collection_id);
     if (r == check_result::gone) out.gone = true;
+    if (r == check_result::unknown) out.unknown.push_back(i);
   }
   co_return out;
 }
@@ -140,23 +143,47 @@ struct resolved {
   co_return req;
 }
 
+// A woken folder whose check failed (the IMAP pool at its per-user limit, a timeout) is checked again
+// after this, doubling up to the cap, instead of waiting for the next wake: the wake was the only news of
+// the change, and a lost one would hold the device's mail back until its heartbeat.
+constexpr std::chrono::milliseconds recheck_first{1000};
+constexpr std::chrono::milliseconds recheck_cap{30000};
+
 // Parks until a folder really changed for this device, or the wait must end. Returns the reply.
 [[gnu::noinline]] net::awaitable<reply> hold(services& svc, const request_context& ctx, push::subscription& sub,
                                              const std::vector<watched_folder>& folders,
                                              std::chrono::steady_clock::time_point deadline) {
+  using clock = std::chrono::steady_clock;
+  std::set<std::size_t> recheck;  // folders whose last check failed
+  std::chrono::milliseconds backoff = recheck_first;
+  clock::time_point recheck_at = clock::time_point::max();
   while (true) {
-    const push::wake w = co_await sub.wait(deadline);
-    if (w.reason == push::wake_reason::timeout || w.reason == push::wake_reason::superseded ||
-        w.reason == push::wake_reason::shutdown) {
+    const auto until = recheck.empty() ? deadline : std::min(deadline, recheck_at);
+    const push::wake w = co_await sub.wait(until);
+    const bool recheck_due = w.reason == push::wake_reason::timeout && !recheck.empty() && clock::now() < deadline;
+    if (!recheck_due && (w.reason == push::wake_reason::timeout || w.reason == push::wake_reason::superseded ||
+                         w.reason == push::wake_reason::shutdown)) {
       co_return status(ping_status::expired);
     }
     if (w.hierarchy || w.policy) co_return status(ping_status::folder_sync_required);
-    const auto which = push_wait::woken(w, folders);
+    std::set<std::size_t> which(recheck.begin(), recheck.end());
+    if (!recheck_due) {
+      for (const auto i : push_wait::woken(w, folders)) which.insert(i);
+    }
     if (which.empty()) continue;
-    const auto found = co_await check_folders(svc, ctx, folders, which);
+    const std::vector<std::size_t> asked(which.begin(), which.end());
+    const auto found = co_await check_folders(svc, ctx, folders, asked);
     if (found.gone) co_return status(ping_status::folder_sync_required);
     if (!found.changed.empty()) co_return ping_reply(ping_status::changes, found.changed);
-    if (std::chrono::steady_clock::now() >= deadline) co_return status(ping_status::expired);
+    if (found.unknown.empty()) {
+      recheck.clear();
+      backoff = recheck_first;
+    } else {
+      recheck = std::set<std::size_t>(found.unknown.begin(), found.unknown.end());
+      recheck_at = clock::now() + backoff;
+      backoff = std::min(backoff * 2, recheck_cap);
+    }
+    if (clock::now() >= deadline) co_return status(ping_status::expired);
   }
 }
 

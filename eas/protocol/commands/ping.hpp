@@ -18,7 +18,9 @@
 //   superseded → 1 at once: the newer Ping of the device is the one that watches now;
 //   shutdown   → 1 at once, so the device reconnects to a node that is up;
 //   resync     → re-check everything (messages may have been lost).
-// A backend that fails (IMAP unreachable) is no change: the Ping answers at its heartbeat, never 5xx.
+// A backend that fails (IMAP unreachable) is no change: the Ping answers at its heartbeat, never 5xx. A
+// woken folder whose check failed is checked again (1 s, doubling to 30 s) until it succeeds or the
+// heartbeat ends, so a change is not lost because the backend was busy when its wake came.
 #pragma once
 
 #include "eas/protocol/reply.hpp"

@@ -472,6 +472,20 @@ TEST_F(PingTest, BackendFailureWhileHeldAnswersAtTheHeartbeat) {
   EXPECT_EQ(status(r), "1");
 }
 
+TEST_F(PingTest, AWakeWhoseCheckFailedIsCheckedAgain) {
+  synced();
+  auto f = start_ping(ping_request(120, {cid_}));
+  ASSERT_TRUE(parked(1));
+  deliver(inbox_, "while busy");
+  // The wake's re-check fails (the pool at its limit, say); the change must not wait for the heartbeat.
+  mail_.fail_next(make_error_code(boost::system::errc::connection_refused), "status");
+  imap_reports();
+  const auto started = std::chrono::steady_clock::now();
+  const auto r = finish(f);
+  EXPECT_EQ(status(r), "2");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
+}
+
 TEST_F(PingTest, BackendFailureAtTheStartStillHolds) {
   synced();
   mail_.fail_next(make_error_code(boost::system::errc::connection_refused), "status");
