@@ -1,5 +1,6 @@
 #include "backend/smtp/connection.hpp"
 
+#include "backend/net/connect.hpp"
 #include "backend/smtp/error.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -52,23 +53,9 @@ error_code connection::lost(error_code ec) {
 }
 
 net::awaitable<result<reply>> connection::open(clock::time_point deadline) {
-  auto ex = stream_.get_executor();
-  net::ip::tcp::resolver resolver(ex);
-  net::steady_timer timer(ex, deadline);
-  auto resolved = co_await (resolver.async_resolve(opts_.host, std::to_string(opts_.port),
-                                                   net::ip::tcp::resolver::numeric_service, use_tuple) ||
-                            timer.async_wait(use_tuple));
-  if (resolved.index() == 1) co_return lost(error::timeout);
-  auto [rec, endpoints] = std::get<0>(std::move(resolved));
-  if (rec) co_return lost(error::connect_failed);
-
-  auto connected = co_await (net::async_connect(stream_.next_layer(), endpoints, use_tuple) ||
-                             timer.async_wait(use_tuple));
-  if (connected.index() == 1) co_return lost(error::timeout);
-  if (std::get<0>(std::get<0>(connected))) co_return lost(error::connect_failed);
-  error_code ec;
-  // Each command waits for its reply: Nagle would only add delay.
-  stream_.next_layer().set_option(net::ip::tcp::no_delay(true), ec);
+  const auto connected = co_await transport::connect_before(stream_.next_layer(), opts_.host, opts_.port, deadline);
+  if (connected == transport::connect_result::timed_out) co_return lost(error::timeout);
+  if (connected == transport::connect_result::failed) co_return lost(error::connect_failed);
 
   if (opts_.sec == security::tls) {
     auto h = co_await handshake(deadline);

@@ -1,7 +1,6 @@
 // The client-side TLS context for SMTP connections: TLS 1.2 or newer, trusting options::ca_file when set,
-// else the system's store. One context serves every connection to the same server. (The IMAP client's
-// make_tls_context does the same for imap::options; the two stay separate so that backend/smtp does not
-// depend on backend/imap.)
+// else the system's store (backend/net/client_tls.hpp). One context serves every connection to the same
+// server.
 #pragma once
 
 #include "backend/smtp/options.hpp"

@@ -1,6 +1,7 @@
 #include "backend/imap/client/connection.hpp"
 
 #include "backend/imap/client/error.hpp"
+#include "backend/net/connect.hpp"
 #include "eas/core/ascii.hpp"
 #include "eas/core/base64.hpp"
 
@@ -273,24 +274,9 @@ net::awaitable<result<void>> connection::starttls(clock::time_point deadline) {
 
 net::awaitable<result<void>> connection::open() {
   const auto deadline = clock::now() + opts_.connect_timeout;
-  auto ex = stream_.get_executor();
-
-  net::ip::tcp::resolver resolver(ex);
-  net::steady_timer timer(ex, deadline);
-  auto resolved = co_await (resolver.async_resolve(opts_.host, std::to_string(opts_.port),
-                                                   net::ip::tcp::resolver::numeric_service, use_tuple) ||
-                            timer.async_wait(use_tuple));
-  if (resolved.index() == 1) co_return lost(error::timeout);
-  auto [rec, endpoints] = std::get<0>(std::move(resolved));
-  if (rec) co_return lost(error::connect_failed);
-
-  auto connected = co_await (net::async_connect(stream_.next_layer(), endpoints, use_tuple) ||
-                             timer.async_wait(use_tuple));
-  if (connected.index() == 1) co_return lost(error::timeout);
-  if (std::get<0>(std::get<0>(connected))) co_return lost(error::connect_failed);
-  error_code ec;
-  // Commands are small and each waits for its answer: Nagle would only add delay.
-  stream_.next_layer().set_option(net::ip::tcp::no_delay(true), ec);
+  const auto connected = co_await transport::connect_before(stream_.next_layer(), opts_.host, opts_.port, deadline);
+  if (connected == transport::connect_result::timed_out) co_return lost(error::timeout);
+  if (connected == transport::connect_result::failed) co_return lost(error::connect_failed);
 
   if (opts_.sec == security::tls) {
     auto h = co_await tls_handshake(deadline);
