@@ -36,6 +36,9 @@ struct submit_result {
   unsigned smtp_code = 0;   // the deciding reply's code (0: no reply)
   std::string detail;       // the server's text, bounded (for the log, never for the device)
   std::string rejected_recipient;  // recipient_rejected: the first one refused
+  // temporary only: the connection failed after the final dot went out, so the server may have taken the
+  // message (RFC 5321 §4.1.1.4; RFC 1047). The caller must not submit it again on its own.
+  bool delivery_unknown = false;
 };
 
 class mail_submitter {

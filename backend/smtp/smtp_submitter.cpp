@@ -190,6 +190,7 @@ net::awaitable<submit_result> transaction(connection& conn, const options& opts,
     // the caller's exactly-once bookkeeping (ClientId) guards the retry.
     submit_result lost = transport_failure(r.error());
     lost.detail += " (after the end of data: delivery unknown)";
+    lost.delivery_unknown = true;
     co_return lost;
   }
   co_return classify(stage::message, *r);

@@ -5,6 +5,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -137,7 +138,9 @@ void read_imap(const table_value& s, imap_config& out) {
 }
 
 void read_smtp(const table_value& s, smtp_config& out) {
-  check_keys(s, "smtp", {"host", "port", "security", "verify_certificate", "ca_file", "timeout_seconds"});
+  check_keys(s, "smtp", {"host", "port", "security", "verify_certificate", "ca_file", "timeout_seconds", "helo_name",
+                         "domain", "from_policy", "save_sent", "max_message_bytes", "max_recipients",
+                         "max_messages_per_hour", "max_recipients_per_hour"});
   out.host = get_or<std::string>(s, "host", out.host);
   if (out.host.empty()) fail_at(s.at("host"), "empty smtp.host", "the SMTP submission server's host name or address");
   out.port = static_cast<std::uint16_t>(get_int(s, "smtp", "port", out.port, 1, 65535));
@@ -155,6 +158,34 @@ void read_smtp(const table_value& s, smtp_config& out) {
   out.verify_certificate = get_or<bool>(s, "verify_certificate", out.verify_certificate);
   out.ca_file = get_or<std::string>(s, "ca_file", out.ca_file.string());
   out.timeout = std::chrono::seconds(get_int(s, "smtp", "timeout_seconds", out.timeout.count(), 1, 300));
+  out.helo_name = get_or<std::string>(s, "helo_name", out.helo_name);
+  if (!out.helo_name.empty() && !std::all_of(out.helo_name.begin(), out.helo_name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
+      })) {
+    fail_at(s.at("helo_name"), "bad smtp.helo_name", "a host name: letters, digits, '-' and '.'");
+  }
+  out.domain = get_or<std::string>(s, "domain", out.domain);
+  if (out.domain.find_first_of("@ <>\"\r\n\t") != std::string::npos) {
+    fail_at(s.at("domain"), "bad smtp.domain", "a mail domain such as \"example.org\"");
+  }
+  if (s.contains("from_policy")) {
+    const auto policy = toml::find<std::string>(s, "from_policy");
+    if (policy == "reject")
+      out.rewrite_from = false;
+    else if (policy == "rewrite")
+      out.rewrite_from = true;
+    else
+      fail_at(s.at("from_policy"), "bad smtp.from_policy", "\"reject\" or \"rewrite\"");
+  }
+  out.save_sent = get_or<bool>(s, "save_sent", out.save_sent);
+  out.max_message_bytes = static_cast<std::size_t>(get_int(
+      s, "smtp", "max_message_bytes", static_cast<std::int64_t>(out.max_message_bytes), 1024, 256ll << 20));
+  out.max_recipients = static_cast<std::size_t>(
+      get_int(s, "smtp", "max_recipients", static_cast<std::int64_t>(out.max_recipients), 1, 100000));
+  out.max_messages_per_hour = static_cast<unsigned>(
+      get_int(s, "smtp", "max_messages_per_hour", out.max_messages_per_hour, 0, 1'000'000));
+  out.max_recipients_per_hour = static_cast<unsigned>(
+      get_int(s, "smtp", "max_recipients_per_hour", out.max_recipients_per_hour, 0, 10'000'000));
 }
 
 void read_auth(const table_value& s, auth_config& out) {

@@ -64,6 +64,16 @@ struct smtp_config {
   bool verify_certificate = true;
   std::filesystem::path ca_file;
   std::chrono::seconds timeout{30};
+  // Our name in EHLO; "" = the host of [server] external_url, else "localhost".
+  std::string helo_name;
+  // What easd itself checks before submitting (the submission server still decides what it accepts):
+  std::string domain;         // a login without '@' sends as login@domain ("" = the login as it is)
+  bool rewrite_from = false;  // from_policy = "rewrite": a foreign From becomes the user's; "reject" (default)
+  bool save_sent = true;      // APPEND the Sent copy; false where the submission server files it itself
+  std::size_t max_message_bytes = 32u << 20;
+  std::size_t max_recipients = 500;
+  unsigned max_messages_per_hour = 200;  // per user, every device and node together; 0 = no limit
+  unsigned max_recipients_per_hour = 2000;
 };
 
 struct auth_config {

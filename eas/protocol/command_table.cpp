@@ -4,6 +4,7 @@
 #include "eas/protocol/commands/items.hpp"
 #include "eas/protocol/commands/ping.hpp"
 #include "eas/protocol/commands/provision.hpp"
+#include "eas/protocol/commands/send.hpp"
 #include "eas/protocol/commands/settings.hpp"
 #include "eas/protocol/commands/sync.hpp"
 
@@ -23,12 +24,21 @@ constexpr command_info standard_rows[] = {
      .long_poll = true,
      .body_limit = 8 * MiB,
      .handler = &sync_handler},
-    {.name = "SendMail", .root = "ComposeMail:SendMail", .body = body_kind::mime_or_wbxml, .body_limit = 64 * MiB},
+    {.name = "SendMail",
+     .root = "ComposeMail:SendMail",
+     .body = body_kind::mime_or_wbxml,
+     .body_limit = 64 * MiB,
+     .handler = &send_mail},
     {.name = "SmartForward",
      .root = "ComposeMail:SmartForward",
      .body = body_kind::mime_or_wbxml,
-     .body_limit = 64 * MiB},
-    {.name = "SmartReply", .root = "ComposeMail:SmartReply", .body = body_kind::mime_or_wbxml, .body_limit = 64 * MiB},
+     .body_limit = 64 * MiB,
+     .handler = &smart_send},
+    {.name = "SmartReply",
+     .root = "ComposeMail:SmartReply",
+     .body = body_kind::mime_or_wbxml,
+     .body_limit = 64 * MiB,
+     .handler = &smart_send},
     {.name = "GetAttachment",
      .root = "",
      .max_version = v::v12_1,

@@ -3,8 +3,10 @@
 #pragma once
 
 #include "backend/api/mail_store.hpp"
+#include "backend/api/mail_submitter.hpp"
 #include "backend/api/mail_watch.hpp"
 #include "eas/core/blocking_pool.hpp"
+#include "eas/protocol/state/send_ledger.hpp"
 #include "eas/protocol/state/state_store.hpp"
 
 #include <chrono>
@@ -30,6 +32,19 @@ struct push_settings {
   std::chrono::seconds ping_parameters_ttl{7 * 24 * 3600};
 };
 
+// Sending (issue 6; [smtp] in the configuration beyond the connection settings).
+struct send_settings {
+  // The user's address is the login when it holds an '@', else login@domain ("" : the login as it is,
+  // which a submission server rejects as a sender unless it accepts bare names).
+  std::string domain;
+  bool rewrite_from = false;  // a foreign From: rewritten to the user's address (true) or refused (false)
+  bool save_sent = true;      // APPEND the Sent copy when asked; off where the submission server files it
+  std::size_t max_message = 32u << 20;  // the phone's message and the composed one, bytes
+  std::size_t max_recipients = 500;     // To + Cc + Bcc of one message
+  state::send_rate rate{.max_messages = 200, .max_recipients = 2000, .window_seconds = 3600};
+  std::string message_id_host;          // right-hand side of generated Message-IDs ("" = the sender's domain)
+};
+
 struct services {
   state::state_store* state = nullptr;    // call only through run_blocking(*blocking, …)
   blocking_pool* blocking = nullptr;
@@ -46,6 +61,11 @@ struct services {
   // "no policy" (hermetic tests of other commands). Both call through run_blocking.
   provisioning::device_registry* devices = nullptr;
   policy_source* policies = nullptr;
+  // Sending (issue 6): the SMTP submitter and the exactly-once ledger. Null submitter: the sending
+  // commands answer "server error"; null ledger: no exactly-once and no rate limit (hermetic tests only).
+  backend::mail_submitter* submitter = nullptr;
+  state::send_ledger* sends = nullptr;  // call through run_blocking
+  send_settings sending;
 };
 
 }  // namespace easd::protocol

@@ -16,7 +16,18 @@ unsigned legacy_http_status(common_status s, bool has_policy_key) noexcept {
     case common_status::version_not_supported:
       return 400;
     case common_status::server_error:
+    // 12.1 sending failures ([MS-ASCMD] 2.2.1.17: "HTTP 500 on failure"), except the send quota below.
+    case common_status::message_previously_sent:
+    case common_status::message_has_no_recipient:
+    case common_status::mail_submission_failed:
+    case common_status::message_reply_failed:
+    case common_status::attachment_is_too_large:
+    case common_status::item_not_found:
+    case common_status::invalid_mime_body_combination:
+    case common_status::invalid_smart_forward_parameters:
+    case common_status::invalid_recipients:
       return 500;
+    case common_status::send_quota_exceeded:  // throttled: "retry later" is what a 12.1 device can hear
     case common_status::server_error_retry_later:
       return 503;
     case common_status::mailbox_quota_exceeded:
@@ -94,6 +105,26 @@ std::string_view name(common_status s) noexcept {
       return "InvalidPolicyKey";
     case common_status::maximum_devices_reached:
       return "MaximumDevicesReached";
+    case common_status::send_quota_exceeded:
+      return "SendQuotaExceeded";
+    case common_status::message_previously_sent:
+      return "MessagePreviouslySent";
+    case common_status::message_has_no_recipient:
+      return "MessageHasNoRecipient";
+    case common_status::mail_submission_failed:
+      return "MailSubmissionFailed";
+    case common_status::message_reply_failed:
+      return "MessageReplyFailed";
+    case common_status::attachment_is_too_large:
+      return "AttachmentIsTooLarge";
+    case common_status::item_not_found:
+      return "ItemNotFound";
+    case common_status::invalid_mime_body_combination:
+      return "InvalidMimeBodyCombination";
+    case common_status::invalid_smart_forward_parameters:
+      return "InvalidSmartForwardParameters";
+    case common_status::invalid_recipients:
+      return "InvalidRecipients";
   }
   return "Unknown";
 }

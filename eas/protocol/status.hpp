@@ -22,6 +22,12 @@ enum class common_status : std::uint16_t {
   server_error = 110,
   server_error_retry_later = 111,
   mailbox_quota_exceeded = 113,
+  send_quota_exceeded = 115,
+  message_previously_sent = 118,
+  message_has_no_recipient = 119,
+  mail_submission_failed = 120,
+  message_reply_failed = 121,
+  attachment_is_too_large = 122,
   user_disabled_for_sync = 126,
   device_blocked_for_user = 129,
   access_denied = 130,
@@ -34,7 +40,11 @@ enum class common_status : std::uint16_t {
   device_not_provisioned = 142,
   policy_refresh = 143,
   invalid_policy_key = 144,
+  item_not_found = 150,
   maximum_devices_reached = 177,
+  invalid_mime_body_combination = 178,
+  invalid_smart_forward_parameters = 179,
+  invalid_recipients = 183,
 };
 
 // The HTTP status a 12.1-or-older response uses instead of `s` ([MS-ASHTTP] 2.2.2.1.1, [MS-ASCMD] 2.2.2).

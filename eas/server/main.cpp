@@ -3,6 +3,7 @@
 #include "backend/imap/imap_credential_verifier.hpp"
 #include "backend/imap/imap_mail_store.hpp"
 #include "backend/imap/imap_mail_watch.hpp"
+#include "backend/smtp/smtp_submitter.hpp"
 #include "eas/core/blocking_pool.hpp"
 #include "eas/core/config.hpp"
 #include "eas/core/logging.hpp"
@@ -31,6 +32,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -57,6 +59,47 @@ backend::imap::options imap_options(const imap_config& imap) {
   o.connect_timeout = imap.timeout;
   o.command_timeout = imap.timeout;
   return o;
+}
+
+// Our EHLO name: [smtp] helo_name, else the host of [server] external_url when it is a host name (an
+// IP literal would need brackets, RFC 5321 §4.1.3), else "localhost".
+std::string helo_name_of(const config& cfg) {
+  if (!cfg.smtp.helo_name.empty()) return cfg.smtp.helo_name;
+  std::string_view url = cfg.server.external_url;
+  if (const auto scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
+  const auto host = url.substr(0, url.find_first_of(":/"));
+  const bool name = !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
+  }) && std::any_of(host.begin(), host.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+  return name ? std::string(host) : std::string("localhost");
+}
+
+backend::smtp::options smtp_options(const config& cfg) {
+  const auto& smtp = cfg.smtp;
+  backend::smtp::options o;
+  o.host = smtp.host;
+  o.port = smtp.port;
+  o.sec = smtp.security == smtp_security::tls        ? backend::smtp::security::tls
+          : smtp.security == smtp_security::starttls ? backend::smtp::security::starttls
+                                                     : backend::smtp::security::none;
+  o.verify_certificate = smtp.verify_certificate;
+  o.ca_file = smtp.ca_file.string();
+  o.helo_name = helo_name_of(cfg);
+  o.connect_timeout = smtp.timeout;
+  o.command_timeout = smtp.timeout;
+  return o;
+}
+
+protocol::send_settings send_settings_of(const smtp_config& smtp) {
+  protocol::send_settings s;
+  s.domain = smtp.domain;
+  s.rewrite_from = smtp.rewrite_from;
+  s.save_sent = smtp.save_sent;
+  s.max_message = smtp.max_message_bytes;
+  s.max_recipients = smtp.max_recipients;
+  s.rate.max_messages = smtp.max_messages_per_hour;
+  s.rate.max_recipients = smtp.max_recipients_per_hour;
+  return s;
 }
 
 // <state.path>/state.sqlite, the directory created when missing. Throws config_error naming the problem.
@@ -116,6 +159,12 @@ int serve(const std::string& config_path) {
     protocol::policy_source policies(std::move(provisioning_settings), *state_store);
     services.devices = state_store.get();
     services.policies = &policies;
+    // Sending (issue 6): SMTP submission as the user; the ledger shares the state file.
+    auto submitter = backend::smtp::smtp_submitter::create(smtp_options(cfg));
+    if (!submitter) throw config_error(cfg.source.string() + ": [smtp] " + submitter.error().message());
+    services.submitter = submitter->get();
+    services.sends = state_store.get();
+    services.sending = send_settings_of(cfg.smtp);
 
     // Push (issue 4): the bus (Redis when configured, so every node wakes every Ping of a user; else
     // in-process), the hub held requests park on, and the IMAP watch feeding it while requests are held.

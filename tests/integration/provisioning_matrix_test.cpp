@@ -70,6 +70,19 @@ std::vector<command_case> implemented_commands() {
   out.push_back({"Settings",
                  node("Settings:Settings", {node("Settings:UserInformation", {node("Settings:Get")})}),
                  {}});
+  // The sending commands: no SMTP server is configured here, so a send that passes the gate fails on its
+  // own (111, or 400 for a WBXML body under 12.1) — what matters is that the gate ran first.
+  const std::string mime = "From: x@example.test\r\nTo: y@example.test\r\nSubject: m\r\n\r\nbody\r\n";
+  auto send = node("ComposeMail:SendMail", {leaf("ComposeMail:ClientId", "mx1")});
+  send.add("ComposeMail:Mime").set_opaque(mime);
+  out.push_back({"SendMail", send, {}});
+  for (const char* smart : {"SmartReply", "SmartForward"}) {
+    auto req = node(std::string("ComposeMail:") + smart,
+                    {leaf("ComposeMail:ClientId", "mx2"),
+                     node("ComposeMail:Source", {leaf("ComposeMail:FolderId", "1"), leaf("ComposeMail:ItemId", "1:1")})});
+    req.add("ComposeMail:Mime").set_opaque(mime);
+    out.push_back({smart, req, {}});
+  }
   out.push_back({"Ping", std::nullopt, {}});
   out.push_back({"GetAttachment", std::nullopt, {{"AttachmentName", "1:1:2"}}, true});
   out.push_back({"Provision", initial_request(false), {}});

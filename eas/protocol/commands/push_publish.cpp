@@ -15,6 +15,15 @@ void publish_mail_change(services& svc, const request_context& ctx, std::string_
   svc.push->publish(m);
 }
 
+void publish_new_mail_change(services& svc, std::string_view user, std::string_view backend_folder_id) {
+  if (!svc.push) return;
+  push::message m;
+  m.kind = push::message_kind::content;
+  m.user = user;
+  m.folder = mail_folder_identity(backend_folder_id);
+  svc.push->publish(m);
+}
+
 void publish_hierarchy_change(services& svc, const request_context& ctx) {
   if (!svc.push) return;
   push::message m;

@@ -21,6 +21,9 @@ namespace easd::protocol {
 
 // Items of the mail folder `backend_folder_id` changed.
 void publish_mail_change(services& svc, const request_context& ctx, std::string_view backend_folder_id);
+// Items of the mail folder changed without any device doing it (the Sent copy and the \Answered flag a
+// send leaves): every device of the user re-checks, the sender's included.
+void publish_new_mail_change(services& svc, std::string_view user, std::string_view backend_folder_id);
 // The user's folder hierarchy changed (FolderCreate, FolderUpdate, FolderDelete).
 void publish_hierarchy_change(services& svc, const request_context& ctx);
 

@@ -1,6 +1,7 @@
 #include "eas/protocol/commands/settings.hpp"
 
 #include "eas/protocol/commands/device_information.hpp"
+#include "eas/protocol/commands/send_flow.hpp"
 #include "eas/wbxml/code_pages.hpp"
 #include "eas/wbxml/codec.hpp"
 
@@ -35,20 +36,22 @@ bool has_only(const wbxml::element& e, wbxml::tag child) {
   return e.children().size() == 1 && e.children()[0].id() == child;
 }
 
-wbxml::element user_information(const request_context& ctx) {
+// The address the phone should put in From: the one SendMail checks From against (send_flow.hpp).
+wbxml::element user_information(const services& svc, const request_context& ctx) {
   auto e = property("Settings:UserInformation", settings_status::success);
   auto& get = e.add("Settings:Get");
-  const bool address = ctx.user.find('@') != std::string::npos;
+  const std::string primary = user_addresses(svc.sending, ctx.user).front();
+  const bool address = primary.find('@') != std::string::npos;
   if (ctx.version >= protocol_version::v14_1) {
     auto& account = get.add("Settings:Accounts").add("Settings:Account");
     auto& addresses = account.add("Settings:EmailAddresses");
     if (address) {
-      addresses.add("Settings:SMTPAddress", ctx.user);
-      addresses.add("Settings:PrimarySmtpAddress", ctx.user);
+      addresses.add("Settings:SMTPAddress", primary);
+      addresses.add("Settings:PrimarySmtpAddress", primary);
     }
   } else {
     auto& addresses = get.add("Settings:EmailAddresses");
-    if (address) addresses.add("Settings:SMTPAddress", ctx.user);
+    if (address) addresses.add("Settings:SMTPAddress", primary);
   }
   return e;
 }
@@ -90,7 +93,7 @@ net::awaitable<reply> settings_handler(services& svc, request_context& ctx, cons
         malformed = true;
         break;
       }
-      answers.push_back(user_information(ctx));
+      answers.push_back(user_information(svc, ctx));
     } else if (p.id() == wbxml::tag_of("Settings:RightsManagementInformation")) {
       if (!has_only(p, get)) {
         malformed = true;

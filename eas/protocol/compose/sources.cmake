@@ -10,3 +10,5 @@ target_sources(easd_protocol PRIVATE
   compose/outgoing.cpp
   compose/reply_compose.cpp
 )
+# Message-IDs and boundaries come from OpenSSL's CSPRNG (mime_writer.cpp).
+target_link_libraries(easd_protocol PRIVATE OpenSSL::Crypto)

@@ -4,8 +4,7 @@
 #include "eas/protocol/convert/email_detail.hpp"
 
 #include "eas/core/base64.hpp"
-
-#include <openssl/evp.h>
+#include "eas/core/digest.hpp"
 
 #include <array>
 
@@ -25,13 +24,6 @@ std::string_view first_message_id(std::string_view field) {
   std::size_t e = b;
   while (e < field.size() && field[e] != ' ' && field[e] != '\t' && field[e] != '\r' && field[e] != '\n') ++e;
   return field.substr(b, e - b);
-}
-
-std::array<unsigned char, 32> sha256(std::string_view data) {
-  std::array<unsigned char, 32> md{};
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha256(), nullptr) != 1) md.fill(0);
-  return md;
 }
 
 }  // namespace

@@ -153,7 +153,24 @@ CREATE TABLE policy_generation (
 INSERT INTO policy_generation (id, value) VALUES (1, 0);
 )sql";
 
-constexpr std::array<const char*, 2> migrations = {migration_1, migration_2};
+// The send ledger (send_ledger.hpp): one row per message a device sent or is sending, keyed by the
+// device's ClientId (or the 12.1 request's digest). Not tied to the device row: removing a device must not
+// make its retried messages sendable again. The index serves the per-user rate and the pruning.
+constexpr const char* migration_3 = R"sql(
+CREATE TABLE sent_message (
+  user       TEXT NOT NULL,
+  device_id  TEXT NOT NULL,
+  send_key   TEXT NOT NULL,
+  state      INTEGER NOT NULL,
+  recipients INTEGER NOT NULL,
+  claimed    INTEGER NOT NULL,
+  finished   INTEGER NOT NULL,
+  PRIMARY KEY (user, device_id, send_key)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX sent_message_by_time ON sent_message (user, claimed);
+)sql";
+
+constexpr std::array<const char*, 3> migrations = {migration_1, migration_2, migration_3};
 
 result<int> user_version(database& db) {
   auto st = db.prepare("PRAGMA user_version");

@@ -9,10 +9,12 @@
 //   does not touch the interface. Other processes (e.g. `easd device …`) may open the same file; WAL and
 //   BEGIN IMMEDIATE keep them consistent, and busy_timeout bounds the wait (state_error::busy after it).
 // - Schema: PRAGMA user_version + ordered migrations (schema.cpp), applied at open.
+// - It is also the send ledger (send_ledger.hpp, sqlite_send_ledger.cpp).
 // - It is also the device registry (provisioning/device_registry.hpp, sqlite_device_registry.cpp): the
 //   same device rows, so removing a device removes its sync state in one statement (ON DELETE CASCADE).
 #pragma once
 
+#include "eas/protocol/state/send_ledger.hpp"
 #include "eas/protocol/state/sqlite_db.hpp"
 #include "eas/protocol/state/state_store.hpp"
 #include "provisioning/device_registry.hpp"
@@ -28,7 +30,7 @@ struct sqlite_options {
   std::chrono::milliseconds busy_timeout{5000};
 };
 
-class sqlite_state_store final : public state_store, public provisioning::device_registry {
+class sqlite_state_store final : public state_store, public provisioning::device_registry, public send_ledger {
   struct private_tag {};
 
 public:
@@ -92,6 +94,11 @@ public:
   result<std::vector<provisioning::user_assignment>> user_assignments() override;
   result<void> assign_user(std::string_view user, std::string_view policy_name) override;
   result<std::int64_t> policy_generation() override;
+
+  // --- send_ledger (sqlite_send_ledger.cpp)
+  result<claim_outcome> claim(const claim_request& request) override;
+  result<void> finish(const send_key& key, send_result outcome, std::int64_t now) override;
+  result<void> release(const send_key& key) override;
 
 private:
   // All helpers expect mutex_ held.

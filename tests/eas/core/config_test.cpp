@@ -112,6 +112,38 @@ timeout_seconds = 20
   EXPECT_NE(error_of(std::string(minimal) + "[smtp]\nuser = \"x\"\n").find("smtp.user"), std::string::npos);
 }
 
+TEST(Config, SmtpSendingBounds) {
+  auto c = parse_config(minimal, "easd.toml");
+  EXPECT_EQ(c.smtp.helo_name, "");
+  EXPECT_FALSE(c.smtp.rewrite_from);
+  EXPECT_TRUE(c.smtp.save_sent);
+  EXPECT_EQ(c.smtp.max_messages_per_hour, 200u);
+  c = parse_config(std::string(minimal) + R"(
+[smtp]
+helo_name = "eas.example.test"
+domain = "example.test"
+from_policy = "rewrite"
+save_sent = false
+max_message_bytes = 2048
+max_recipients = 7
+max_messages_per_hour = 0
+max_recipients_per_hour = 9
+)", "easd.toml");
+  EXPECT_EQ(c.smtp.helo_name, "eas.example.test");
+  EXPECT_EQ(c.smtp.domain, "example.test");
+  EXPECT_TRUE(c.smtp.rewrite_from);
+  EXPECT_FALSE(c.smtp.save_sent);
+  EXPECT_EQ(c.smtp.max_message_bytes, 2048u);
+  EXPECT_EQ(c.smtp.max_recipients, 7u);
+  EXPECT_EQ(c.smtp.max_messages_per_hour, 0u);
+  EXPECT_EQ(c.smtp.max_recipients_per_hour, 9u);
+  EXPECT_NE(error_of(std::string(minimal) + "[smtp]\nfrom_policy = \"allow\"\n").find("smtp.from_policy"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(minimal) + "[smtp]\nhelo_name = \"a b\"\n").find("smtp.helo_name"), std::string::npos);
+  EXPECT_NE(error_of(std::string(minimal) + "[smtp]\ndomain = \"@x\"\n").find("smtp.domain"), std::string::npos);
+  EXPECT_NE(error_of(std::string(minimal) + "[smtp]\nmax_message_bytes = 10\n"), "");
+}
+
 TEST(Config, RedisUrlIsValidatedAtLoad) {
   EXPECT_FALSE(parse_config(minimal, "easd.toml").redis.enabled());  // no Redis: the in-process bus
   EXPECT_FALSE(parse_config(std::string(minimal) + "[redis]\nurl = \"\"\n", "easd.toml").redis.enabled());
