@@ -3,6 +3,7 @@
 #include "eas/protocol/state/sqlite_state_store.hpp"
 
 #include "eas/protocol/state/error.hpp"
+#include "eas/protocol/state/schema.hpp"
 #include "tests/eas/protocol/state/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -134,6 +135,8 @@ TEST_F(SendLedger, TwoStoresOnOneFileClaimOnce) {
   ASSERT_TRUE(c);
   EXPECT_EQ(*c, claim_outcome::in_flight);
 }
+
+TEST_F(SendLedger, IsMigrationThree) { EXPECT_EQ(detail::schema_version(), 3); }
 
 TEST_F(SendLedger, InvalidKeysAreRefused) {
   auto r = request("");
