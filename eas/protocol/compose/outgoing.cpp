@@ -126,9 +126,12 @@ result<prepared_submission> prepare_for_submission(outgoing_message& msg, const 
   });
   const bool sender_ok = std::all_of(msg.sender.begin(), msg.sender.end(),
                                      [&](const auto& a) { return is_users(options.user_addresses, a.address); });
+  // A message without From (some clients leave it to the server, [MS-ASCMD] 2.2.1.17) gets the user's
+  // primary address whatever the policy: it names nobody else.
+  const bool from_missing = msg.from.empty();
   if (from_ok && sender_ok) {
     out.envelope_from = msg.sender.empty() ? msg.from.front().address : msg.sender.front().address;
-  } else if (options.from == from_policy::reject) {
+  } else if (options.from == from_policy::reject && !(from_missing && sender_ok)) {
     return compose_error::from_not_allowed;
   } else {
     // Rewrite: one From, the user's primary address under the phone's display name; no foreign Sender.

@@ -5,6 +5,9 @@
 #include "eas/protocol/commands/send_flow.hpp"
 #include "tests/eas/protocol/commands/protocol_fixture.hpp"
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 namespace easd::protocol::test {
@@ -380,6 +383,26 @@ TEST_F(SendTest, LegacySmartReplyNamesTheOriginalInTheQuery) {
 TEST_F(SendTest, NoSubmitterIsServerError) {
   svc_.submitter = nullptr;
   EXPECT_EQ(status_of(run("SendMail", send_mail("c1", simple_mime))), 110u);
+}
+
+// What real clients sent (tests/fixtures/client-requests, byte for byte): each SendMail is accepted and
+// submitted. Their From is user@example.test.
+TEST_F(SendTest, RealClientSendMailRequestsAreSent) {
+  user_ = "user@example.test";
+  const auto root = std::filesystem::path(EASD_SOURCE_DIR) / "tests/fixtures/client-requests";
+  unsigned seen = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    const auto name = entry.path().filename().string();
+    if (name.find("-SendMail.req.wbxml") == std::string::npos) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto before = smtp_.sent().size();
+    const auto r = dispatch(context("SendMail", protocol_version::v16_1), body);
+    EXPECT_TRUE(r.body.empty()) << entry.path() << ": status " << status_of(r);
+    EXPECT_EQ(smtp_.sent().size(), before + 1) << entry.path();
+    ++seen;
+  }
+  EXPECT_GE(seen, 3u);
 }
 
 TEST(SendFlow, UserAddressesAndDigest) {

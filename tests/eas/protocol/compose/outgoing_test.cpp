@@ -118,8 +118,14 @@ TEST(Outgoing, ForeignFromIsRejected) {
   EXPECT_EQ(prepare_for_submission(m, options()).error(), compose_error::from_not_allowed);
   auto s = parsed("From: ann@example.org\r\nSender: ceo@bank.example\r\nTo: bob@example.net\r\n\r\nx\r\n");
   EXPECT_EQ(prepare_for_submission(s, options()).error(), compose_error::from_not_allowed);
+  // No From names nobody else: it gets the user's primary address (pyactivesync sends none).
   auto none = parsed("To: bob@example.net\r\n\r\nx\r\n");
-  EXPECT_EQ(prepare_for_submission(none, options()).error(), compose_error::from_not_allowed);
+  auto filled = prepare_for_submission(none, options());
+  ASSERT_TRUE(filled);
+  EXPECT_TRUE(filled->message.starts_with("From: ann@example.org\r\n"));
+  EXPECT_EQ(filled->envelope_from, "ann@example.org");
+  auto foreign_sender = parsed("Sender: ceo@bank.example\r\nTo: bob@example.net\r\n\r\nx\r\n");
+  EXPECT_EQ(prepare_for_submission(foreign_sender, options()).error(), compose_error::from_not_allowed);
   // Any of the user's addresses, in any case, is fine and becomes the envelope sender.
   auto alias = parsed("From: Ann <Ann.Lee@Example.org>\r\nTo: bob@example.net\r\n\r\nx\r\n");
   EXPECT_EQ(prepare_for_submission(alias, options())->envelope_from, "Ann.Lee@Example.org");
