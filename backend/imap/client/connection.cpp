@@ -64,6 +64,10 @@ parser_limits preauth_limits(const options& o) {
   return l;
 }
 
+// One read's worth; allocated when a read starts, freed when the connection falls idle
+// (release_read_buffer), so thousands of idle watch and pool connections cost no buffers.
+constexpr std::size_t read_buffer_bytes = 16 * 1024;
+
 parser_limits full_limits(const options& o) {
   parser_limits l;
   l.max_line_bytes = o.max_line_bytes;
@@ -75,14 +79,17 @@ parser_limits full_limits(const options& o) {
 }  // namespace
 
 connection::connection(private_tag, net::any_io_executor ex, net::ssl::context& tls, options opts)
-    : opts_(std::move(opts)), stream_(std::move(ex), tls), parser_(preauth_limits(opts_)), rbuf_(16 * 1024) {}
+    : opts_(std::move(opts)),
+      socket_(std::move(ex)),
+      tls_context_(tls),
+      parser_(preauth_limits(opts_)) {}
 
 connection::~connection() { close(); }
 
 void connection::close() noexcept {
   broken_ = true;
   error_code ec;
-  stream_.next_layer().close(ec);
+  socket().close(ec);
 }
 
 net::awaitable<result<std::unique_ptr<connection>>> connection::connect(net::any_io_executor ex,
@@ -113,9 +120,10 @@ literal_mode connection::literals() const noexcept {
 }
 
 net::awaitable<result<std::size_t>> connection::read_some(clock::time_point deadline) {
-  net::steady_timer timer(stream_.get_executor(), deadline);
+  net::steady_timer timer(socket().get_executor(), deadline);
+  if (rbuf_.empty()) rbuf_.resize(read_buffer_bytes);
   auto buf = net::buffer(rbuf_);
-  auto op = tls_ ? stream_.async_read_some(buf, use_tuple) : stream_.next_layer().async_read_some(buf, use_tuple);
+  auto op = tls_ ? tls_stream_->async_read_some(buf, use_tuple) : socket().async_read_some(buf, use_tuple);
   auto r = co_await (std::move(op) || timer.async_wait(use_tuple));
   if (r.index() == 1) co_return lost(error::timeout);
   auto [ec, n] = std::get<0>(r);
@@ -124,9 +132,9 @@ net::awaitable<result<std::size_t>> connection::read_some(clock::time_point dead
 }
 
 net::awaitable<result<void>> connection::write(std::string_view bytes, clock::time_point deadline) {
-  net::steady_timer timer(stream_.get_executor(), deadline);
+  net::steady_timer timer(socket().get_executor(), deadline);
   auto buf = net::buffer(bytes.data(), bytes.size());
-  auto op = tls_ ? net::async_write(stream_, buf, use_tuple) : net::async_write(stream_.next_layer(), buf, use_tuple);
+  auto op = tls_ ? net::async_write(*tls_stream_, buf, use_tuple) : net::async_write(socket(), buf, use_tuple);
   auto r = co_await (std::move(op) || timer.async_wait(use_tuple));
   if (r.index() == 1) co_return lost(error::timeout);
   if (std::get<0>(std::get<0>(r))) co_return lost(bye_ ? error::unavailable : error::connection_lost);
@@ -150,6 +158,8 @@ net::awaitable<result<response>> connection::read_response(clock::time_point dea
           auto more = capabilities::from_response_named(resp, "ENABLED");
           enabled_.merge(more);
         }
+        // A command is over: an idle connection (pooled, or a watch between events) holds no read buffer.
+        if (resp.kind == response_kind::tagged) release_read_buffer();
         co_return resp;
       }
     }
@@ -158,6 +168,12 @@ net::awaitable<result<response>> connection::read_response(clock::time_point dea
     if (!n) co_return n.error();
     rend_ = *n;
   }
+}
+
+void connection::release_read_buffer() noexcept {
+  if (rbegin_ < rend_) return;
+  rbegin_ = rend_ = 0;
+  std::vector<char>().swap(rbuf_);
 }
 
 std::size_t connection::footprint(const response& r) noexcept {
@@ -220,21 +236,23 @@ net::awaitable<result<response>> connection::run(std::string tag, std::vector<st
 
 net::awaitable<result<void>> connection::tls_handshake(clock::time_point deadline) {
   const std::string& name = opts_.sni.empty() ? opts_.host : opts_.sni;
+  tls_stream_ = std::make_unique<net::ssl::stream<net::ip::tcp::socket>>(std::move(socket_), tls_context_);
+  auto& stream = *tls_stream_;
   // RFC 6066 §3: SNI carries host names only, never address literals.
-  if (!is_ip_literal(name) && SSL_set_tlsext_host_name(stream_.native_handle(), name.c_str()) != 1) {
+  if (!is_ip_literal(name) && SSL_set_tlsext_host_name(stream.native_handle(), name.c_str()) != 1) {
     co_return lost(error::tls_failed);
   }
   error_code ec;
   if (opts_.verify_certificate) {
-    stream_.set_verify_mode(net::ssl::verify_peer, ec);
-    if (!ec) stream_.set_verify_callback(net::ssl::host_name_verification(name), ec);
+    stream.set_verify_mode(net::ssl::verify_peer, ec);
+    if (!ec) stream.set_verify_callback(net::ssl::host_name_verification(name), ec);
   } else {
-    stream_.set_verify_mode(net::ssl::verify_none, ec);
+    stream.set_verify_mode(net::ssl::verify_none, ec);
   }
   if (ec) co_return lost(error::tls_failed);
 
-  net::steady_timer timer(stream_.get_executor(), deadline);
-  auto r = co_await (stream_.async_handshake(net::ssl::stream_base::client, use_tuple) || timer.async_wait(use_tuple));
+  net::steady_timer timer(stream.get_executor(), deadline);
+  auto r = co_await (stream.async_handshake(net::ssl::stream_base::client, use_tuple) || timer.async_wait(use_tuple));
   if (r.index() == 1) co_return lost(error::timeout);
   if (std::get<0>(std::get<0>(r))) co_return lost(error::tls_failed);
   tls_ = true;
@@ -274,7 +292,7 @@ net::awaitable<result<void>> connection::starttls(clock::time_point deadline) {
 
 net::awaitable<result<void>> connection::open() {
   const auto deadline = clock::now() + opts_.connect_timeout;
-  const auto connected = co_await transport::connect_before(stream_.next_layer(), opts_.host, opts_.port, deadline);
+  const auto connected = co_await transport::connect_before(socket(), opts_.host, opts_.port, deadline);
   if (connected == transport::connect_result::timed_out) co_return lost(error::timeout);
   if (connected == transport::connect_result::failed) co_return lost(error::connect_failed);
 

@@ -151,6 +151,7 @@ private:
 
   // Rough size of a collected response, for options::max_result_bytes.
   static std::size_t footprint(const response& r) noexcept;
+  void release_read_buffer() noexcept;  // frees rbuf_ when nothing is buffered in it
   result<void> usable() const;
   error_code lost(error_code ec);
   std::string next_tag();
@@ -158,7 +159,14 @@ private:
 
   options opts_;
   std::string idle_tag_;  // the running IDLE's tag, empty when none runs
-  boost::asio::ssl::stream<boost::asio::ip::tcp::socket> stream_;
+  // The TLS layer exists only once TLS starts: an ssl::stream carries ~68 KiB of fixed buffers (a BIO
+  // pair and its record buffers) whether used or not, which a plain connection must not pay
+  // (bench/RESULTS.md, held Pings). Before it, and on plain connections, the socket is socket_; after it,
+  // the socket lives inside tls_stream_.
+  boost::asio::ip::tcp::socket& socket() noexcept { return tls_stream_ ? tls_stream_->next_layer() : socket_; }
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::ssl::context& tls_context_;
+  std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> tls_stream_;
   response_parser parser_;
   capabilities caps_;
   capabilities enabled_;

@@ -27,11 +27,12 @@ net::awaitable<result<connection::readiness>> connection::wait_readable(clock::t
   // Bytes already read but not parsed, or a response half-parsed: reading goes on without waiting.
   if (rbegin_ < rend_ || !parser_.idle()) co_return readiness::readable;
   // OpenSSL may hold decrypted bytes or whole records the socket will never signal again.
-  if (tls_ && (SSL_pending(stream_.native_handle()) > 0 || SSL_has_pending(stream_.native_handle()) == 1)) {
+  if (tls_ && (SSL_pending(tls_stream_->native_handle()) > 0 || SSL_has_pending(tls_stream_->native_handle()) == 1)) {
     co_return readiness::readable;
   }
-  net::steady_timer timer(stream_.get_executor(), until);
-  auto r = co_await (stream_.next_layer().async_wait(net::socket_base::wait_read, use_tuple) ||
+  release_read_buffer();  // waiting may take minutes: hold no buffer meanwhile
+  net::steady_timer timer(socket().get_executor(), until);
+  auto r = co_await (socket().async_wait(net::socket_base::wait_read, use_tuple) ||
                      timer.async_wait(use_tuple));
   if (r.index() == 1) co_return readiness::waited;
   auto [ec] = std::get<0>(r);
