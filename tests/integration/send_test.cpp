@@ -414,6 +414,82 @@ TEST_F(SendTest, SmtpDownIs111WithNothingHalfDoneThenTheRetrySends) {
 
 // ---- the per-user rate ---------------------------------------------------------------------------------
 
+// ---- Drafts (16.x) ---------------------------------------------------------------------------------
+
+// One Sync of the Drafts collection carrying `command` (an AirSync:Add or AirSync:Change); the device's
+// key moves on. Returns the response document's Collection.
+wbxml::element drafts_sync(environment& env, phone& p, device_folder& drafts, wbxml::element command) {
+  auto req = p.device.sync_request(drafts, {}, {});
+  wbxml::element* collection = nullptr;
+  for (auto& c : req.children()) {
+    if (c.qualified_name() != "AirSync:Collections") continue;
+    for (auto& col : c.children()) collection = &col;
+  }
+  EXPECT_NE(collection, nullptr);
+  if (!collection) return {};
+  collection->add("AirSync:Commands").add(std::move(command));
+  auto r = p.client.command("Sync", &req);
+  env.schemas("Sync", r);
+  EXPECT_EQ(r.status, 200u) << r.describe();
+  const auto round = p.device.apply_sync(drafts, r);
+  EXPECT_EQ(round.status, 1u) << r.describe();
+  if (!r.document) return {};
+  for (const auto& c : r.document->children()) {
+    if (c.qualified_name() != "AirSync:Collections") continue;
+    for (const auto& col : c.children()) return col;
+  }
+  return {};
+}
+
+TEST_F(SendTest, DraftCreatedOnTheDeviceIsInDraftsAndSendDeliversIt) {
+  const std::string v = "16.1";
+  const auto me = user_for("draft-me", v), them = user_for("draft-them", v);
+  auto p = synced_phone(me, v);
+  auto& drafts = p->collection("Drafts");
+  ASSERT_EQ(p->device.sync_all(drafts.server_id).last_status, 1u);
+  const std::string subject = "draft from the phone";
+
+  // [MS-ASCMD] 2.2.3.7.2 (16.0+): a new email in Drafts.
+  auto add = wbxml::element::named("AirSync:Add");
+  add.add("AirSync:ClientId", "draft-1");
+  auto& data = add.add("AirSync:ApplicationData");
+  data.add("Email:To", "\"Them\" <" + address(them) + ">");
+  data.add("Email:Subject", subject);
+  auto& body = data.add("AirSyncBase:Body");
+  body.add("AirSyncBase:Type", "1");
+  body.add("AirSyncBase:Data", "Written on the bus.");
+  const auto answered = drafts_sync(env(), *p, drafts, std::move(add));
+  std::string server_id;
+  if (const auto* responses = answered.child("AirSync:Responses")) {
+    if (const auto* a = responses->child("AirSync:Add")) {
+      EXPECT_EQ(a->child_text("AirSync:Status").value_or(""), "1");
+      server_id = std::string(a->child_text("AirSync:ServerId").value_or(""));
+    }
+  }
+  ASSERT_NE(server_id, "") << "no ServerId for the added draft";
+
+  // Over IMAP: in Drafts, flagged \Draft, with the phone's fields.
+  const auto stored = await_messages(env(), me, "Drafts", subject);
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_TRUE(stored[0].flags.count("\\Draft")) << "the draft has no \\Draft flag";
+  EXPECT_TRUE(contains_text(stored[0].raw, "Written on the bus.")) << stored[0].raw;
+  EXPECT_NE(header(stored[0].raw, "To").value_or("").find(address(them)), std::string::npos) << stored[0].raw;
+  EXPECT_TRUE(messages(env(), them, "INBOX", subject).empty()) << "a draft must not be sent";
+
+  // [MS-ASEMAIL] 2.2.2.67 Send (16.0+): send the draft.
+  auto change = wbxml::element::named("AirSync:Change");
+  change.add("AirSync:ServerId", server_id);
+  change.add("AirSync:ApplicationData");
+  change.add("Email2:Send");
+  drafts_sync(env(), *p, drafts, std::move(change));
+  const auto delivered = await_messages(env(), them, "INBOX", subject);
+  ASSERT_EQ(delivered.size(), 1u) << senv().context();
+  EXPECT_TRUE(contains_text(delivered[0].raw, "Written on the bus."));
+  EXPECT_EQ(await_messages(env(), me, "Sent", subject).size(), 1u);
+  const auto after = await_messages(env(), me, "Drafts", subject, 0, 500ms);
+  EXPECT_TRUE(after.empty()) << "the sent draft is still in Drafts";
+}
+
 class SendRateLimitTest : public ::testing::Test {
 protected:
   static void SetUpTestSuite() {

@@ -13,6 +13,8 @@
 //   A hierarchy change while parked answers top-level Status 12.
 // - The empty Sync and Partial reuse the device's last full request, kept in the state store under a
 //   pseudo-collection (see sync_request.hpp).
+// - 16.x Drafts folder: the device's Add / Change of a draft become IMAP messages with \Draft, and
+//   email2:Send sends one (sync_drafts.hpp); elsewhere and below 16.0 an email Add is Status 6.
 #pragma once
 
 #include "eas/protocol/reply.hpp"

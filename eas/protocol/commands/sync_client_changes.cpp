@@ -1,11 +1,12 @@
 // Client → server Commands of a Sync collection ([MS-ASCMD] 2.2.3.24.1): Change (Read, Flag), Delete
-// (DeletesAsMoves), Fetch, and Add (refused for email). Responses carry an entry for every Add and Fetch
-// and for failed Changes / Deletes only ([MS-ASCMD] 2.2.3.154).
+// (DeletesAsMoves), Fetch, and Add (refused for email, except 16.x drafts: sync_drafts.hpp). Responses
+// carry an entry for every Add and Fetch and for failed Changes / Deletes only ([MS-ASCMD] 2.2.3.154).
 //
 // A ServerId is trusted only when it parses, names this collection and — for Change / Delete — is a
 // message the device was sent (the cursor's known set); anything else is Status 8 and touches nothing.
 #include "eas/core/log_escape.hpp"
 #include "eas/protocol/commands/push_publish.hpp"
+#include "eas/protocol/commands/sync_drafts.hpp"
 #include "eas/protocol/commands/sync_request.hpp"
 
 #include <spdlog/spdlog.h>
@@ -55,6 +56,7 @@ boost::asio::awaitable<client_result> apply_client_commands(services& svc, const
                                                             const collection_request& req,
                                                             state::mail_cursor& cursor,
                                                             std::vector<state::pending_item>& pending,
+                                                            std::vector<state::client_add>& client_adds,
                                                             bool replay) {
   client_result out;
   std::vector<std::optional<wbxml::element>> slots(req.commands.size());
@@ -69,11 +71,22 @@ boost::asio::awaitable<client_result> apply_client_commands(services& svc, const
     return ref->uid;
   };
 
+  const bool drafts = is_draft_collection(collection, ctx.version);
   std::vector<std::pair<std::size_t, std::uint32_t>> deletes, fetches;
   for (std::size_t i = 0; i < req.commands.size(); ++i) {
     const auto& cmd = req.commands[i];
+    if (cmd.k == client_command::kind::add && drafts) {
+      if (replay) {
+        slots[i] = replay_draft_add(collection, cmd, client_adds);
+        continue;
+      }
+      auto done = co_await apply_draft_add(svc, ctx, collection, cmd, cursor, pending, client_adds);
+      slots[i] = std::move(done.response);
+      out.changed_state = out.changed_state || done.changed_state;
+      continue;
+    }
     if (cmd.k == client_command::kind::add) {
-      // [MS-ASCMD] 2.2.3.7.2: email cannot be added through Sync (drafts in 16.0+ are a later issue).
+      // [MS-ASCMD] 2.2.3.7.2: email cannot be added through Sync, except drafts in 16.0+ (above).
       auto e = wbxml::element::named("AirSync:Add");
       e.add("AirSync:ClientId", cmd.client_id);
       e.add("AirSync:Status", status_text(sync_status::conversion_error));
@@ -106,6 +119,13 @@ boost::asio::awaitable<client_result> apply_client_commands(services& svc, const
     }
     if (cmd.k == client_command::kind::remove) {
       deletes.emplace_back(i, uid);
+      continue;
+    }
+    if (drafts && is_draft_edit(cmd)) {
+      if (replay) continue;  // applied when the key was first presented
+      auto done = co_await apply_draft_change(svc, ctx, collection, cmd, uid, cursor, pending);
+      if (done.response) slots[i] = std::move(done.response);
+      out.changed_state = out.changed_state || done.changed_state;
       continue;
     }
     // Change. Only Read and Flag are writable for email ([MS-ASEMAIL] 2.2.2.53, 2.2.2.35).

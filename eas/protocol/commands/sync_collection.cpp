@@ -253,7 +253,9 @@ boost::asio::awaitable<collection_result> process_collection(services& svc, cons
     auto presented_cursor = state::mail_cursor::parse(loaded->state.cursor);
     if (!issued_cursor || !presented_cursor) co_return fail(sync_status::invalid_sync_key);
     std::vector<state::pending_item> unused;
-    auto client = co_await apply_client_commands(svc, ctx, *coll, opts, req, *presented_cursor, unused, true);
+    std::vector<state::client_add> issued_adds = loaded->issued->client_adds;  // answer the retried Adds
+    auto client =
+        co_await apply_client_commands(svc, ctx, *coll, opts, req, *presented_cursor, unused, issued_adds, true);
     item_plan plan;
     plan.deletes = issued_cursor->sent_deletes;
     plan.soft_deletes = issued_cursor->sent_soft_deletes;
@@ -295,7 +297,8 @@ boost::asio::awaitable<collection_result> process_collection(services& svc, cons
     dirty = !before || !(*before == cursor);
   }
 
-  auto client = co_await apply_client_commands(svc, ctx, *coll, opts, req, cursor, pending, false);
+  std::vector<state::client_add> client_adds;
+  auto client = co_await apply_client_commands(svc, ctx, *coll, opts, req, cursor, pending, client_adds, false);
   dirty = dirty || client.changed_state;
   // The device's own change wakes the user's other devices, not itself (issue 4 "easd itself").
   if (client.changed_state) publish_mail_change(svc, ctx, coll->folder.id);
@@ -340,6 +343,7 @@ boost::asio::awaitable<collection_result> process_collection(services& svc, cons
   state::sync_state next;
   next.cursor = cursor.serialize();
   next.pending = std::move(pending);
+  next.client_adds = std::move(client_adds);
   auto issued = co_await run_blocking(*svc.blocking, [&] {
     auto k = svc.state->commit_sync_state(dev, cid, presented, next, new_blob);
     if (k) note_sync(svc, dev, cid);

@@ -34,6 +34,7 @@ constexpr auto t_application_data = tag_of("AirSync:ApplicationData");
 constexpr auto t_wait = tag_of("AirSync:Wait");
 constexpr auto t_heartbeat = tag_of("AirSync:HeartbeatInterval");
 constexpr auto t_partial = tag_of("AirSync:Partial");
+constexpr auto t_send = tag_of("Email2:Send");  // [MS-ASEMAIL] 2.2.2.69: a child of Add / Change
 
 constexpr std::size_t max_key_size = 64;   // [MS-ASCMD] 2.2.3.181.4
 constexpr std::size_t max_id_size = 64;    // CollectionId, ServerId, ClientId
@@ -101,6 +102,8 @@ bool parse_commands(const wbxml::element& cmds, collection_request& c, std::size
       const auto* id = e.child(t_client_id);
       if (!id || !valid_id(id->text())) return false;
       cmd.client_id = id->text();
+      cmd.application_data = e.child(t_application_data);
+      cmd.send = e.child(t_send) != nullptr;
     } else if (e.id() == t_change || e.id() == t_delete || e.id() == t_fetch) {
       cmd.k = e.id() == t_change   ? client_command::kind::change
               : e.id() == t_delete ? client_command::kind::remove
@@ -109,6 +112,7 @@ bool parse_commands(const wbxml::element& cmds, collection_request& c, std::size
       if (!id || !valid_id(id->text())) return false;
       cmd.server_id = id->text();
       cmd.application_data = e.child(t_application_data);
+      cmd.send = e.id() == t_change && e.child(t_send) != nullptr;
     } else {
       return false;
     }

@@ -44,7 +44,8 @@ struct client_command {
   kind k = kind::change;
   std::string server_id;                              // change, remove, fetch
   std::string client_id;                              // add
-  const wbxml::element* application_data = nullptr;  // change (points into the request tree)
+  const wbxml::element* application_data = nullptr;  // add, change (points into the request tree)
+  bool send = false;                                  // email2:Send in an Add / Change (16.x drafts)
 };
 
 struct collection_request {
@@ -128,15 +129,18 @@ struct client_result {
   std::vector<wbxml::element> responses;  // children of AirSync:Responses, in request order
   bool changed_state = false;             // something was applied: the cursor must be committed
 };
-// Applies Change / Delete, answers Fetch and Add. `cursor` and `pending` are the collection's new state
-// and are updated with what the client did (so it does not echo back). replay: the commands were
-// applied when the key was first presented: answer without applying again.
+// Applies Change / Delete, answers Fetch and Add (drafts: sync_drafts.hpp). `cursor` and `pending` are
+// the collection's new state and are updated with what the client did (so it does not echo back).
+// `client_adds`: the Adds applied (appended to), or in a replay the issued state's, which answer the
+// retried Adds. replay: the commands were applied when the key was first presented: answer without
+// applying again.
 boost::asio::awaitable<client_result> apply_client_commands(services& svc, const request_context& ctx,
                                                             const mail_collection& collection,
                                                             const mail_sync_options& opts,
                                                             const collection_request& req,
                                                             state::mail_cursor& cursor,
                                                             std::vector<state::pending_item>& pending,
+                                                            std::vector<state::client_add>& client_adds,
                                                             bool replay);
 
 // Tracked flag sets of the cursor as message_flags (keywords empty).

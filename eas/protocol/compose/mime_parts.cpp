@@ -165,7 +165,8 @@ struct walker {
     return parts;
   }
 
-  error_code walk(const part_headers& h, std::string_view body, std::size_t depth) {
+  // `section`: the IMAP part number of this entity ("" for the top level, RFC 9051 6.4.5).
+  error_code walk(const part_headers& h, std::string_view body, std::size_t depth, const std::string& section) {
     const mime_value type = parse_mime_value(h.content_type);
     if (type.token.starts_with("multipart/")) {
       if (depth >= limits.max_depth) return compose_error::too_large;
@@ -173,10 +174,12 @@ struct walker {
       if (!boundary || boundary->empty() || boundary->size() > 200) return compose_error::malformed;
       const auto parts = split_multipart(body, *boundary, limits.max_parts);
       if (parts.size() > limits.max_parts) return compose_error::too_many_attachments;
+      std::size_t n = 0;
       for (const std::string_view part : parts) {
         auto split = split_header(part, limits.header);
         if (!split) return split.error();
-        if (auto e = walk(mime_headers_of(split->fields), split->body, depth + 1); e) return e;
+        const std::string child = section.empty() ? std::to_string(++n) : section + "." + std::to_string(++n);
+        if (auto e = walk(mime_headers_of(split->fields), split->body, depth + 1, child); e) return e;
       }
       return {};
     }
@@ -196,6 +199,7 @@ struct walker {
     std::string_view cid = trim(h.content_id);
     if (cid.size() >= 2 && cid.front() == '<' && cid.back() == '>') cid = cid.substr(1, cid.size() - 2);
     leaf.content_id = std::string(cid);
+    leaf.section = section.empty() ? "1" : section;
     const std::size_t room = limits.max_bytes - bytes;
     leaf.bytes = mime::decode_transfer(body, h.transfer_encoding, room + 1);
     if (leaf.bytes.size() > room) return compose_error::too_large;
@@ -209,7 +213,7 @@ struct walker {
 
 result<std::vector<mime_leaf>> parse_parts(const part_headers& h, std::string_view body, const part_limits& limits) {
   walker w{limits, {}, 0};
-  if (auto e = w.walk(h, body, 0); e) return e;
+  if (auto e = w.walk(h, body, 0, std::string()); e) return e;
   return std::move(w.leaves);
 }
 

@@ -37,6 +37,7 @@ struct mime_leaf {
   std::string filename;                          // UTF-8: disposition filename, else the type's name
   std::string content_id;                        // without angle brackets
   std::string bytes;                             // transfer encoding undone
+  std::string section;                           // RFC 9051 6.4.5 part number: "1", "2", "1.2"
 };
 
 struct part_limits {
