@@ -2,6 +2,7 @@
 
 #include "eas/core/ascii.hpp"
 #include "eas/server/exchange.hpp"
+#include "eas/server/lean_tls_stream.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
@@ -14,7 +15,6 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <array>
 
@@ -117,6 +117,8 @@ net::awaitable<void> serve_requests(Stream& stream, session_host& host, connecti
     parser.header_limit(
         static_cast<std::uint32_t>(authenticated_before ? limits.header_bytes : limits.header_bytes_unauthenticated));
     parser.body_limit(limits.body_bytes);  // the largest any command allows; routing narrows it
+    // An idle keep-alive connection holds no read buffer (reading a body grows it).
+    if (buffer.size() == 0) buffer.shrink_to_fit();
     control.idle = true;
     beast::get_lowest_layer(stream).expires_after(first ? limits.read_timeout : limits.idle_timeout);
     auto [ec, n] = co_await http_wire::async_read_header(stream, buffer, parser, use_tuple);
@@ -142,7 +144,11 @@ net::awaitable<void> serve_requests(Stream& stream, session_host& host, connecti
                   body_consumed = true;
                   return read_body_from(stream, buffer, parser, limits.read_timeout, limit);
                 },
-                [&] { beast::get_lowest_layer(stream).expires_never(); },
+                [&] {
+                  // The handler parks for up to an hour (Ping, a waiting Sync): release the read buffer too.
+                  beast::get_lowest_layer(stream).expires_never();
+                  buffer.shrink_to_fit();
+                },
                 {},
                 false,
                 false,
@@ -187,7 +193,9 @@ net::awaitable<void> run_session(session_host& host, tcp::socket socket) {
       co_return;
     }
     auto tls = host.tls->current();  // this connection keeps the context it started with across reloads
-    beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls);
+    // Not Asio's ssl::stream: it holds ~68 KiB of buffers per connection for its whole life, and a held
+    // Ping idles for up to an hour (bench/RESULTS.md, "Push").
+    lean_tls_stream stream(beast::tcp_stream(std::move(socket)), *tls);
     control->lowest = &beast::get_lowest_layer(stream);
     beast::get_lowest_layer(stream).expires_after(host.limits.read_timeout);
     auto [hs_ec] = co_await stream.async_handshake(net::ssl::stream_base::server, use_tuple);
