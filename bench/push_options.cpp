@@ -34,6 +34,7 @@ const char* load_usage() {
          "                 [--warmup N] [--heartbeat S] [--empty-pings] [--protocol V] [--rate N/s]\n"
          "                 [--threads N] [--per-address N] [--settle S] [--idle-window S] [--duration S]\n"
          "                 [--step-timeout S] [--plain] [--nodes 1|2] [--imap-tls] [--extra-toml FILE]\n"
+         "                 [--log-level trace|debug|info|warn]\n"
          "                 [--url URL --pid PID ... --imap-port N [--ca FILE] [--password PW]]\n";
 }
 
@@ -98,7 +99,8 @@ std::optional<load_options> parse_load_options(int argc, const char* const* argv
       int pid = 0;
       ok = num(pid) && pid > 0;
       if (ok) o.pids.push_back(pid);
-    } else if (a == "--protocol" || a == "--extra-toml" || a == "--url" || a == "--ca" || a == "--password") {
+    } else if (a == "--protocol" || a == "--extra-toml" || a == "--url" || a == "--ca" || a == "--password" ||
+               a == "--log-level") {
       ok = has_value;
       if (ok) {
         std::string s(v);
@@ -107,6 +109,7 @@ std::optional<load_options> parse_load_options(int argc, const char* const* argv
         else if (a == "--extra-toml") o.extra_toml = s;
         else if (a == "--url") o.urls.push_back(s);
         else if (a == "--ca") o.ca_file = s;
+        else if (a == "--log-level") o.log_level = s;
         else o.password = s;
       }
     } else {

@@ -30,6 +30,7 @@ struct load_options {
   unsigned nodes = 1;            // easd processes (2: sharing one Redis)
   bool imap_tls = false;         // easd → Dovecot over TLS (imaps) instead of plain IMAP on loopback
   std::string extra_toml;        // file appended to each easd's configuration
+  std::string log_level = "warn";  // easd's [log] level (debug for a diagnosis; it costs CPU at scale)
   // Existing servers instead of starting them (all of --url/--pid/--imap-port then):
   std::vector<std::string> urls;  // http[s]://127.0.0.1:PORT
   std::vector<int> pids;          // their easd PIDs (RSS, CPU)

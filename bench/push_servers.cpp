@@ -57,7 +57,7 @@ load_servers::load_servers(const load_options& o) {
     const auto& dir = n == 0 ? run_->path() : run_b_->path();
     test::easd_options e;
     e.plain = o.plain;
-    e.log_level = "warn";
+    e.log_level = o.log_level;
     e.extra_toml = extra;
     if (o.imap_tls) {
       e.imap_security = "tls";
