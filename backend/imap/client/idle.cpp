@@ -30,7 +30,6 @@ net::awaitable<result<connection::readiness>> connection::wait_readable(clock::t
   if (tls_ && (SSL_pending(tls_stream_->native_handle()) > 0 || SSL_has_pending(tls_stream_->native_handle()) == 1)) {
     co_return readiness::readable;
   }
-  release_read_buffer();  // waiting may take minutes: hold no buffer meanwhile
   net::steady_timer timer(socket().get_executor(), until);
   auto r = co_await (socket().async_wait(net::socket_base::wait_read, use_tuple) ||
                      timer.async_wait(use_tuple));
