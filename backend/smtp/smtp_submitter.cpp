@@ -85,6 +85,21 @@ net::awaitable<std::optional<submit_result>> authenticate(connection& conn, cons
   co_return transport_failure(error::no_auth_mechanism);
 }
 
+// EHLO (RFC 5321 §4.1.1.1) and the extensions its reply lists; a failure is described in `failure`.
+net::awaitable<result<extensions>> say_ehlo(connection& conn, const std::string& line, clock::time_point deadline,
+                                            submit_result& failure) {
+  auto ehlo = co_await conn.command(line, deadline);
+  if (!ehlo) {
+    failure = transport_failure(ehlo.error());
+    co_return ehlo.error();
+  }
+  if (ehlo->code != 250) {
+    failure = classify(stage::ehlo, *ehlo);
+    co_return error::protocol_error;
+  }
+  co_return parse_ehlo(*ehlo);
+}
+
 // Greeting, EHLO and, for starttls, the upgrade and the second EHLO. On success the extensions of the
 // EHLO that counts (the one over TLS).
 net::awaitable<result<extensions>> open_session(connection& conn, const options& opts, submit_result& failure) {
@@ -99,19 +114,10 @@ net::awaitable<result<extensions>> open_session(connection& conn, const options&
     co_return error::protocol_error;
   }
   const std::string ehlo_line = "EHLO " + opts.helo_name + "\r\n";
-  auto ehlo = co_await conn.command(ehlo_line, deadline);
-  if (!ehlo) {
-    failure = transport_failure(ehlo.error());
-    co_return ehlo.error();
-  }
-  if (ehlo->code != 250) {
-    failure = classify(stage::ehlo, *ehlo);
-    co_return error::protocol_error;
-  }
-  extensions ext = parse_ehlo(*ehlo);
-  if (opts.sec != security::starttls) co_return ext;
+  auto ext = co_await say_ehlo(conn, ehlo_line, deadline, failure);
+  if (!ext || opts.sec != security::starttls) co_return ext;
 
-  if (!ext.starttls) {
+  if (!ext->starttls) {
     failure = transport_failure(error::starttls_unavailable);
     co_return error::starttls_unavailable;
   }
@@ -132,16 +138,7 @@ net::awaitable<result<extensions>> open_session(connection& conn, const options&
     co_return tls.error();
   }
   // RFC 3207 §4.2: everything learnt before TLS is discarded; ask again.
-  ehlo = co_await conn.command(ehlo_line, deadline);
-  if (!ehlo) {
-    failure = transport_failure(ehlo.error());
-    co_return ehlo.error();
-  }
-  if (ehlo->code != 250) {
-    failure = classify(stage::ehlo, *ehlo);
-    co_return error::protocol_error;
-  }
-  co_return parse_ehlo(*ehlo);
+  co_return co_await say_ehlo(conn, ehlo_line, deadline, failure);
 }
 
 // MAIL, RCPT for each recipient, DATA and the message. Any refusal before the data ends the transaction

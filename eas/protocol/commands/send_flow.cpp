@@ -1,5 +1,6 @@
 #include "eas/protocol/commands/send_flow.hpp"
 
+#include "eas/core/ascii.hpp"
 #include "eas/core/digest.hpp"
 #include "eas/core/log_escape.hpp"
 #include "eas/protocol/commands/mail_folders.hpp"
@@ -157,7 +158,7 @@ net::awaitable<result<composed>> compose_message(services& svc, const request_co
 std::string bcc_fields(const compose::outgoing_message& msg) {
   std::string out;
   for (const auto& f : msg.fields) {
-    if (f.name.size() == 3 && (f.name[0] | 0x20) == 'b' && (f.name[1] | 0x20) == 'c' && (f.name[2] | 0x20) == 'c') {
+    if (iequals_ascii(f.name, "Bcc")) {
       out += f.raw;
       out += "\r\n";
     }
