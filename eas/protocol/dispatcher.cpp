@@ -36,6 +36,16 @@ reply status_reply(const command_info& cmd, common_status s, protocol_version v,
 }
 
 boost::asio::awaitable<reply> dispatcher::dispatch(request_context& ctx, std::string_view body) const {
+  reply r = co_await dispatch_parkable(ctx, body);
+  while (r.parked) {
+    const auto parked = std::move(r.parked);
+    auto resumed = parked->resume();
+    r = co_await std::move(resumed);
+  }
+  co_return r;
+}
+
+boost::asio::awaitable<reply> dispatcher::dispatch_parkable(request_context& ctx, std::string_view body) const {
   const command_info* cmd = table_.find(ctx.command);
   if (!cmd) {
     reply unknown;

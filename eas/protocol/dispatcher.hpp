@@ -22,8 +22,12 @@ public:
   dispatcher(const command_table& table, services& svc, wbxml::limits lim = {})
       : table_(table), services_(svc), limits_(lim) {}
 
-  // `ctx.command` must name a command of the table (the server answers unknown names itself).
+  // `ctx.command` must name a command of the table (the server answers unknown names itself). The final
+  // reply: a handler that parked has been resumed.
   boost::asio::awaitable<reply> dispatch(request_context& ctx, std::string_view body) const;
+  // The same, but a parking handler's reply comes back with `parked` set, for the server to release the
+  // request before resuming it (reply.hpp). `ctx` and `body` may be gone by then.
+  boost::asio::awaitable<reply> dispatch_parkable(request_context& ctx, std::string_view body) const;
 
   const command_table& table() const noexcept { return table_; }
 

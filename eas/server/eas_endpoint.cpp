@@ -35,6 +35,38 @@ bool version_enabled(const server_context& ctx, protocol_version v) {
   return std::find(enabled.begin(), enabled.end(), v) != enabled.end();
 }
 
+// The HTTP response for a command's reply.
+void answer(server_context& ctx, exchange& ex, protocol::reply reply) {
+  ex.summary.eas_status = reply.eas_status;
+  set_response(ex, reply.http_status, std::move(reply.body), reply.content_type);
+  for (auto& [name, value] : reply.headers) ex.response.set(name, value);
+  ex.response.set("MS-Server-ActiveSync", ctx.server_version);
+}
+
+// A held Ping, once the session has released its request.
+class parked_eas final : public parked_exchange {
+public:
+  parked_eas(server_context& ctx, std::unique_ptr<protocol::parked_request> request)
+      : ctx_(ctx), request_(std::move(request)) {}
+
+  net::awaitable<void> finish(exchange& ex) override {
+    auto resumed = request_->resume();
+    protocol::reply reply = co_await std::move(resumed);
+    request_.reset();  // the subscription and the IMAP watch lease end before the answer is written
+    if (reply.parked) {
+      // A wait that parks again is a handler bug; answer rather than hold the connection forever.
+      spdlog::error("a resumed request parked again command={}", ex.summary.command);
+      reply = protocol::reply{};
+      reply.http_status = 500;
+    }
+    answer(ctx_, ex, std::move(reply));
+  }
+
+private:
+  server_context& ctx_;
+  std::unique_ptr<protocol::parked_request> request_;
+};
+
 net::awaitable<void> post(server_context& ctx, exchange& ex) {
   const auto who = co_await authenticate(ctx, ex);
   if (!who) co_return;
@@ -100,11 +132,12 @@ net::awaitable<void> post(server_context& ctx, exchange& ex) {
   // No read is pending while a handler runs, and a held Ping may wait an hour: no deadline until the
   // response is written (write_response arms one).
   if (cmd->long_poll && ex.lift_deadline) ex.lift_deadline();
-  auto reply = co_await ctx.dispatcher.dispatch(rc, body.bytes);
-  ex.summary.eas_status = reply.eas_status;
-  set_response(ex, reply.http_status, std::move(reply.body), reply.content_type);
-  for (auto& [name, value] : reply.headers) ex.response.set(name, value);
-  ex.response.set("MS-Server-ActiveSync", ctx.server_version);
+  auto reply = co_await ctx.dispatcher.dispatch_parkable(rc, body.bytes);
+  if (reply.parked) {
+    ex.parked = std::make_unique<parked_eas>(ctx, std::move(reply.parked));
+    co_return;
+  }
+  answer(ctx, ex, std::move(reply));
 }
 
 }  // namespace

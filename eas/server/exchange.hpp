@@ -10,6 +10,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace easd::server {
@@ -23,6 +24,16 @@ struct body_read {
   std::string bytes;
 };
 
+struct exchange;
+
+// A request whose handler parked (a held Ping): the session releases the request, then awaits finish(),
+// which fills the exchange's response. See protocol::parked_request.
+class parked_exchange {
+public:
+  virtual ~parked_exchange() = default;
+  virtual boost::asio::awaitable<void> finish(exchange& ex) = 0;
+};
+
 struct exchange {
   const http_wire::request_header<>& request;
   std::string client_address;
@@ -31,6 +42,10 @@ struct exchange {
   // Lifts the connection's read/write deadline before a long-poll handler parks (Ping, waiting Sync hold
   // for up to an hour; STYLE.md "pitfalls"); writing the response arms a fresh write deadline.
   std::function<void()> lift_deadline;
+
+  // Set by the route instead of a response when the handler parked; `request` and the two functions
+  // above must not be used once the session starts finishing it.
+  std::unique_ptr<parked_exchange> parked;
 
   http_wire::response<http_wire::string_body> response;
   bool close_after = false;  // e.g. an unread body is still on the wire

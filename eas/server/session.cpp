@@ -91,7 +91,7 @@ net::awaitable<bool> write_response(Stream& stream, exchange& ex, std::chrono::s
 template <class Stream>
 net::awaitable<void> refuse(Stream& stream, session_host& host, unsigned status, const std::string& client) {
   http_wire::request_header<> none;
-  exchange ex{none, client, nullptr, nullptr, {}, true, false, {}};
+  exchange ex{none, client, nullptr, nullptr, nullptr, {}, true, false, {}};
   set_response(ex, status);
   ex.response.keep_alive(false);
   ex.summary.command = "-";
@@ -104,69 +104,157 @@ std::string client_address_of(session_host& host, const tcp::endpoint& peer, con
   return http::client_address(peer.address(), req["X-Forwarded-For"], host.proxies).to_string();
 }
 
+// Where one request left the connection.
+enum class next { more, close };
+
+// A request whose handler parked (a held Ping), separated from everything else the request held: its
+// header, parser and the frame of serve_one are gone while it waits (bench/RESULTS.md "Push").
+struct held_request {
+  static inline const http_wire::request_header<> no_header{};
+  exchange ex{no_header, {}, nullptr, nullptr, nullptr, {}, false, false, {}};
+  std::chrono::steady_clock::time_point started;
+  bool keep_alive_asked = false;
+};
+
+// Writes the answer of a finished request and logs it; whether the connection goes on.
+// `linger`: bytes of an unread body to drop afterwards, so the client reads the answer (0: none).
+template <class Stream>
+net::awaitable<next> answer(Stream& stream, session_host& host, connection_control& control, exchange& ex,
+                            std::chrono::steady_clock::time_point started, bool keep_alive, bool body_pending,
+                            std::size_t linger) {
+  ex.response.keep_alive(keep_alive && !ex.close_after && !body_pending && !control.closing &&
+                         !host.connections.shutting_down());
+  const bool written = co_await write_response(stream, ex, host.limits.write_timeout);
+  ex.summary.latency = std::chrono::steady_clock::now() - started;
+  log_request(ex.summary);
+  if (written && linger) co_await discard_pending_body(stream, linger);
+  co_return written && ex.response.keep_alive() ? next::more : next::close;
+}
+
+// Reads and serves one request. A parked one comes back in `held` (answer() after it finishes).
+template <class Stream>
+net::awaitable<next> serve_one(Stream& stream, session_host& host, connection_control& control,
+                               const tcp::endpoint& peer, beast::flat_buffer& buffer, bool first,
+                               bool& authenticated_before, std::unique_ptr<held_request>& held) {
+  const auto& limits = host.limits;
+  request_parser parser;
+  // Before a connection has carried an authenticated request, allow only small headers.
+  parser.header_limit(
+      static_cast<std::uint32_t>(authenticated_before ? limits.header_bytes : limits.header_bytes_unauthenticated));
+  parser.body_limit(limits.body_bytes);  // the largest any command allows; routing narrows it
+  // An idle keep-alive connection holds no read buffer (reading a body grows it).
+  if (buffer.size() == 0) buffer.shrink_to_fit();
+  control.idle = true;
+  beast::get_lowest_layer(stream).expires_after(first ? limits.read_timeout : limits.idle_timeout);
+  auto [ec, n] = co_await http_wire::async_read_header(stream, buffer, parser, use_tuple);
+  control.idle = false;
+  if (ec) {
+    if (ec == http_wire::error::header_limit) {
+      co_await refuse(stream, host, 431, peer.address().to_string());
+      co_await discard_pending_body(stream, linger_bytes_unauthenticated);
+    } else if (ec.category() == make_error_code(http_wire::error::bad_method).category() &&
+               ec != http_wire::error::end_of_stream && ec != http_wire::error::partial_message) {
+      // Bytes that are not HTTP: one 400, then the connection ends.
+      co_await refuse(stream, host, 400, peer.address().to_string());
+    }
+    co_return next::close;
+  }
+
+  const auto started = std::chrono::steady_clock::now();
+  bool body_consumed = false;
+  auto& header = parser.get().base();
+  exchange ex{header,
+              client_address_of(host, peer, header),
+              [&](std::size_t limit) {
+                body_consumed = true;
+                return read_body_from(stream, buffer, parser, limits.read_timeout, limit);
+              },
+              [&] {
+                // The handler parks for up to an hour (Ping, a waiting Sync): release the read buffer too.
+                beast::get_lowest_layer(stream).expires_never();
+                buffer.shrink_to_fit();
+              },
+              nullptr,
+              {},
+              false,
+              false,
+              {}};
+  auto routed = host.route(ex);
+  co_await std::move(routed);
+  authenticated_before = authenticated_before || ex.authenticated;
+  const bool body_pending = !body_consumed && !parser.is_done();
+  const bool body_unfinished = body_pending || (body_consumed && !parser.is_done());
+  if (ex.parked) {
+    // Nothing of the request is needed while it waits; a body still on the wire ends the connection.
+    held = std::make_unique<held_request>();
+    held->ex.parked = std::move(ex.parked);
+    held->ex.close_after = ex.close_after || body_unfinished;
+    held->ex.authenticated = ex.authenticated;
+    held->ex.summary = std::move(ex.summary);
+    held->started = started;
+    held->keep_alive_asked = parser.get().keep_alive();
+    buffer.shrink_to_fit();
+    co_return next::more;
+  }
+  const std::size_t linger =
+      body_unfinished ? (authenticated_before ? linger_bytes : linger_bytes_unauthenticated) : 0;
+  auto answered = answer(stream, host, control, ex, started, parser.get().keep_alive(), body_pending, linger);
+  co_return co_await std::move(answered);
+}
+
 template <class Stream>
 net::awaitable<void> serve_requests(Stream& stream, session_host& host, connection_control& control,
                                     tcp::endpoint peer) {
-  const auto& limits = host.limits;
   beast::flat_buffer buffer;
   bool authenticated_before = false;
   for (bool first = true;; first = false) {
     if (control.closing) co_return;
-    request_parser parser;
-    // Before a connection has carried an authenticated request, allow only small headers.
-    parser.header_limit(
-        static_cast<std::uint32_t>(authenticated_before ? limits.header_bytes : limits.header_bytes_unauthenticated));
-    parser.body_limit(limits.body_bytes);  // the largest any command allows; routing narrows it
-    // An idle keep-alive connection holds no read buffer (reading a body grows it).
-    if (buffer.size() == 0) buffer.shrink_to_fit();
-    control.idle = true;
-    beast::get_lowest_layer(stream).expires_after(first ? limits.read_timeout : limits.idle_timeout);
-    auto [ec, n] = co_await http_wire::async_read_header(stream, buffer, parser, use_tuple);
-    control.idle = false;
-    if (ec) {
-      if (ec == http_wire::error::header_limit) {
-        co_await refuse(stream, host, 431, peer.address().to_string());
-        co_await discard_pending_body(stream, linger_bytes_unauthenticated);
-      } else if (ec.category() == make_error_code(http_wire::error::bad_method).category() &&
-                 ec != http_wire::error::end_of_stream && ec != http_wire::error::partial_message) {
-        // Bytes that are not HTTP: one 400, then the connection ends.
-        co_await refuse(stream, host, 400, peer.address().to_string());
-      }
-      co_return;
+    std::unique_ptr<held_request> held;
+    auto serving = serve_one(stream, host, control, peer, buffer, first, authenticated_before, held);
+    next after = co_await std::move(serving);
+    if (held) {
+      auto finishing = held->ex.parked->finish(held->ex);
+      co_await std::move(finishing);
+      held->ex.parked.reset();
+      auto answered = answer(stream, host, control, held->ex, held->started, held->keep_alive_asked, false, 0);
+      after = co_await std::move(answered);
     }
-
-    const auto started = std::chrono::steady_clock::now();
-    bool body_consumed = false;
-    auto& header = parser.get().base();
-    exchange ex{header,
-                client_address_of(host, peer, header),
-                [&](std::size_t limit) {
-                  body_consumed = true;
-                  return read_body_from(stream, buffer, parser, limits.read_timeout, limit);
-                },
-                [&] {
-                  // The handler parks for up to an hour (Ping, a waiting Sync): release the read buffer too.
-                  beast::get_lowest_layer(stream).expires_never();
-                  buffer.shrink_to_fit();
-                },
-                {},
-                false,
-                false,
-                {}};
-    auto routed = host.route(ex);
-    co_await std::move(routed);
-    authenticated_before = authenticated_before || ex.authenticated;
-    const bool body_pending = !body_consumed && !parser.is_done();
-    ex.response.keep_alive(parser.get().keep_alive() && !ex.close_after && !body_pending && !control.closing &&
-                           !host.connections.shutting_down());
-    const bool written = co_await write_response(stream, ex, limits.write_timeout);
-    ex.summary.latency = std::chrono::steady_clock::now() - started;
-    log_request(ex.summary);
-    if (written && (body_pending || (body_consumed && !parser.is_done()))) {
-      co_await discard_pending_body(stream, authenticated_before ? linger_bytes : linger_bytes_unauthenticated);
-    }
-    if (!written || !ex.response.keep_alive()) co_return;
+    if (after == next::close) co_return;
   }
+}
+
+// Plain and TLS connections are separate coroutines so that a plain one's frame, held for as long as a
+// Ping is, does not carry the TLS stream.
+[[gnu::noinline]] net::awaitable<void> serve_plain(session_host& host, connection_control& control,
+                                                   tcp::socket socket, tcp::endpoint peer) {
+  beast::tcp_stream stream(std::move(socket));
+  control.lowest = &stream;
+  co_await serve_requests(stream, host, control, peer);
+  control.lowest = nullptr;
+  boost::system::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+[[gnu::noinline]] net::awaitable<void> serve_tls(session_host& host, connection_control& control,
+                                                 tcp::socket socket, tcp::endpoint peer) {
+  auto tls = host.tls->current();  // this connection keeps the context it started with across reloads
+  // Not Asio's ssl::stream: it holds ~68 KiB of buffers per connection for its whole life, and a held
+  // Ping idles for up to an hour (bench/RESULTS.md, "Push").
+  lean_tls_stream stream(beast::tcp_stream(std::move(socket)), *tls);
+  control.lowest = &beast::get_lowest_layer(stream);
+  beast::get_lowest_layer(stream).expires_after(host.limits.read_timeout);
+  auto [hs_ec] = co_await stream.async_handshake(net::ssl::stream_base::server, use_tuple);
+  if (hs_ec) {
+    spdlog::debug("TLS handshake failed client={} reason={}", peer.address().to_string(), hs_ec.message());
+    control.lowest = nullptr;
+    co_return;
+  }
+  co_await serve_requests(stream, host, control, peer);
+  if (!control.closing) {  // at server shutdown, don't wait for peers
+    beast::get_lowest_layer(stream).expires_after(tls_shutdown_timeout);
+    co_await stream.async_shutdown(use_tuple);
+  }
+  control.lowest = nullptr;
 }
 
 }  // namespace
@@ -184,32 +272,13 @@ net::awaitable<void> run_session(session_host& host, tcp::socket socket) {
   if (ec) co_return;
 
   try {
-    if (!host.tls) {
-      beast::tcp_stream stream(std::move(socket));
-      control->lowest = &stream;
-      co_await serve_requests(stream, host, *control, peer);
-      control->lowest = nullptr;
-      stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-      co_return;
+    if (host.tls) {
+      auto serving = serve_tls(host, *control, std::move(socket), peer);
+      co_await std::move(serving);
+    } else {
+      auto serving = serve_plain(host, *control, std::move(socket), peer);
+      co_await std::move(serving);
     }
-    auto tls = host.tls->current();  // this connection keeps the context it started with across reloads
-    // Not Asio's ssl::stream: it holds ~68 KiB of buffers per connection for its whole life, and a held
-    // Ping idles for up to an hour (bench/RESULTS.md, "Push").
-    lean_tls_stream stream(beast::tcp_stream(std::move(socket)), *tls);
-    control->lowest = &beast::get_lowest_layer(stream);
-    beast::get_lowest_layer(stream).expires_after(host.limits.read_timeout);
-    auto [hs_ec] = co_await stream.async_handshake(net::ssl::stream_base::server, use_tuple);
-    if (hs_ec) {
-      spdlog::debug("TLS handshake failed client={} reason={}", peer.address().to_string(), hs_ec.message());
-      control->lowest = nullptr;
-      co_return;
-    }
-    co_await serve_requests(stream, host, *control, peer);
-    if (!control->closing) {  // at server shutdown, don't wait for peers
-      beast::get_lowest_layer(stream).expires_after(tls_shutdown_timeout);
-      co_await stream.async_shutdown(use_tuple);
-    }
-    control->lowest = nullptr;
   } catch (const std::exception& e) {
     // A bug, not input: the connection ends, the process and every other connection go on.
     control->lowest = nullptr;

@@ -25,11 +25,14 @@ public:
   void merge(const capabilities& other);
 
   bool has(std::string_view name) const noexcept;
-  bool empty() const noexcept { return names_.empty(); }
-  const std::vector<std::string>& names() const noexcept { return names_; }
+  bool empty() const noexcept { return text_.empty(); }
+  std::vector<std::string> names() const;
 
 private:
-  std::vector<std::string> names_;
+  void add(std::string_view name);
+  // The names, each followed by one space, in one allocation: every connection keeps its list for its
+  // whole life, and a server lists dozens (a vector of strings cost ~2 KiB per connection).
+  std::string text_;
 };
 
 }  // namespace easd::backend::imap

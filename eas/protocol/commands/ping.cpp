@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -31,14 +32,34 @@ const command_info& row() { return *command_table::standard().find("Ping"); }
 
 reply status(ping_status s) { return ping_reply(s); }
 
+// Whom a Ping checks for: the fields of the request its checks use (the account, the device's state),
+// kept instead of the whole request_context (~0.5 KiB) while the Ping is held, for up to an hour.
+struct checker {
+  std::string user, password, device_id, client_address;
+
+  static checker of(const request_context& ctx) {
+    return {ctx.user, ctx.password, ctx.device_id, ctx.client_address};
+  }
+  request_context context() const {
+    request_context c;
+    c.command = "Ping";
+    c.user = user;
+    c.password = password;
+    c.device_id = device_id;
+    c.client_address = client_address;
+    return c;
+  }
+};
+
 // What a folder's check found.
 enum class check_result { unchanged, changed, gone, unknown };
 
 // Compares the folder with the device's newest sync state: the same count GetItemEstimate reports, so a
 // Ping says "changed" exactly when the next Sync would deliver something (or must restart the folder).
 // noinline: g++ 12 inlines coroutine ramps and then warns falsely about Asio's frame allocator.
-[[gnu::noinline]] net::awaitable<check_result> check_folder(services& svc, const request_context& ctx,
+[[gnu::noinline]] net::awaitable<check_result> check_folder(services& svc, const checker& who,
                                                             const watched_folder& f) {
+  const request_context ctx = who.context();
   const auto backend_id = push_wait::mail_backend_id(f.identity);
   if (!backend_id) co_return check_result::gone;  // no other folder source can be watched yet
   const state::device_ref dev{ctx.user, ctx.device_id};
@@ -75,12 +96,12 @@ struct check_outcome {
   std::vector<std::size_t> unknown;  // indexes whose check failed (backend busy or down): checked again
 };
 
-net::awaitable<check_outcome> check_folders(services& svc, const request_context& ctx,
+net::awaitable<check_outcome> check_folders(services& svc, const checker& who,
                                             const std::vector<watched_folder>& folders,
                                             const std::vector<std::size_t>& which) {
   check_outcome out;
   for (const auto i : which) {
-    const auto r = co_await check_folder(svc, ctx, folders[i]);
+    const auto r = co_await check_folder(svc, who, folders[i]);
     if (r == check_result::changed) out.changed.push_back(folders[i].collection_id);
     if (r == check_result::gone) out.gone = true;
     if (r == check_result::unknown) out.unknown.push_back(i);
@@ -149,43 +170,81 @@ struct resolved {
 constexpr std::chrono::milliseconds recheck_first{1000};
 constexpr std::chrono::milliseconds recheck_cap{30000};
 
+// Folders whose last check failed, and when to try them again.
+struct recheck_state {
+  std::set<std::size_t> folders;
+  std::chrono::milliseconds backoff = recheck_first;
+  std::chrono::steady_clock::time_point at = std::chrono::steady_clock::time_point::max();
+};
+
+// What a held Ping does with one wake-up: the reply, or nullopt to wait again. Its own coroutine, so the
+// checks' state is not part of the frame that waits (up to an hour).
+[[gnu::noinline]] net::awaitable<std::optional<reply>> react(services& svc, const checker& who,
+                                                            const std::vector<watched_folder>& folders,
+                                                            const push::wake& w, recheck_state& recheck,
+                                                            std::chrono::steady_clock::time_point deadline) {
+  using clock = std::chrono::steady_clock;
+  const bool recheck_due =
+      w.reason == push::wake_reason::timeout && !recheck.folders.empty() && clock::now() < deadline;
+  if (!recheck_due && (w.reason == push::wake_reason::timeout || w.reason == push::wake_reason::superseded ||
+                       w.reason == push::wake_reason::shutdown)) {
+    co_return status(ping_status::expired);
+  }
+  if (w.hierarchy || w.policy) co_return status(ping_status::folder_sync_required);
+  std::set<std::size_t> which(recheck.folders.begin(), recheck.folders.end());
+  if (!recheck_due) {
+    for (const auto i : push_wait::woken(w, folders)) which.insert(i);
+  }
+  if (which.empty()) co_return std::nullopt;
+  const std::vector<std::size_t> asked(which.begin(), which.end());
+  const auto found = co_await check_folders(svc, who, folders, asked);
+  if (found.gone) co_return status(ping_status::folder_sync_required);
+  if (!found.changed.empty()) co_return ping_reply(ping_status::changes, found.changed);
+  if (found.unknown.empty()) {
+    recheck.folders.clear();
+    recheck.backoff = recheck_first;
+  } else {
+    recheck.folders = std::set<std::size_t>(found.unknown.begin(), found.unknown.end());
+    recheck.at = clock::now() + recheck.backoff;
+    recheck.backoff = std::min(recheck.backoff * 2, recheck_cap);
+  }
+  if (clock::now() >= deadline) co_return status(ping_status::expired);
+  co_return std::nullopt;
+}
+
 // Parks until a folder really changed for this device, or the wait must end. Returns the reply.
-[[gnu::noinline]] net::awaitable<reply> hold(services& svc, const request_context& ctx, push::subscription& sub,
+[[gnu::noinline]] net::awaitable<reply> hold(services& svc, const checker& who, push::subscription& sub,
                                              const std::vector<watched_folder>& folders,
                                              std::chrono::steady_clock::time_point deadline) {
-  using clock = std::chrono::steady_clock;
-  std::set<std::size_t> recheck;  // folders whose last check failed
-  std::chrono::milliseconds backoff = recheck_first;
-  clock::time_point recheck_at = clock::time_point::max();
+  recheck_state recheck;
   while (true) {
-    const auto until = recheck.empty() ? deadline : std::min(deadline, recheck_at);
+    const auto until = recheck.folders.empty() ? deadline : std::min(deadline, recheck.at);
     const push::wake w = co_await sub.wait(until);
-    const bool recheck_due = w.reason == push::wake_reason::timeout && !recheck.empty() && clock::now() < deadline;
-    if (!recheck_due && (w.reason == push::wake_reason::timeout || w.reason == push::wake_reason::superseded ||
-                         w.reason == push::wake_reason::shutdown)) {
-      co_return status(ping_status::expired);
-    }
-    if (w.hierarchy || w.policy) co_return status(ping_status::folder_sync_required);
-    std::set<std::size_t> which(recheck.begin(), recheck.end());
-    if (!recheck_due) {
-      for (const auto i : push_wait::woken(w, folders)) which.insert(i);
-    }
-    if (which.empty()) continue;
-    const std::vector<std::size_t> asked(which.begin(), which.end());
-    const auto found = co_await check_folders(svc, ctx, folders, asked);
-    if (found.gone) co_return status(ping_status::folder_sync_required);
-    if (!found.changed.empty()) co_return ping_reply(ping_status::changes, found.changed);
-    if (found.unknown.empty()) {
-      recheck.clear();
-      backoff = recheck_first;
-    } else {
-      recheck = std::set<std::size_t>(found.unknown.begin(), found.unknown.end());
-      recheck_at = clock::now() + backoff;
-      backoff = std::min(backoff * 2, recheck_cap);
-    }
-    if (clock::now() >= deadline) co_return status(ping_status::expired);
+    auto reacting = react(svc, who, folders, w, recheck, deadline);
+    auto done = co_await std::move(reacting);
+    if (done) co_return std::move(*done);
   }
 }
+
+// The wait of a Ping that found nothing to report, owning what hold() needs and nothing else.
+class parked_ping final : public parked_request {
+public:
+  parked_ping(services& svc, checker who, push::subscription sub, std::vector<watched_folder> folders,
+              std::vector<std::unique_ptr<backend::mail_watch::lease>> leases,
+              std::chrono::steady_clock::time_point deadline)
+      : svc_(svc), who_(std::move(who)), sub_(std::move(sub)), folders_(std::move(folders)),
+        leases_(std::move(leases)), deadline_(deadline) {}
+
+  net::awaitable<reply> resume() override { return hold(svc_, who_, sub_, folders_, deadline_); }
+
+private:
+  services& svc_;
+  checker who_;
+  push::subscription sub_;
+  std::vector<watched_folder> folders_;
+  std::vector<std::unique_ptr<backend::mail_watch::lease>> leases_;  // the IMAP watch, while held
+  std::chrono::steady_clock::time_point deadline_;
+};
 
 }  // namespace
 
@@ -225,7 +284,7 @@ net::awaitable<reply> ping_handler(services& svc, request_context& ctx, const wb
     co_return status(ping_status::server_error);
   }
   if (!found->folders) co_return status(ping_status::folder_sync_required);
-  const std::vector<watched_folder> folders = std::move(*found->folders);
+  std::vector<watched_folder> folders = std::move(*found->folders);
 
   // Saved on every Ping, which also refreshes their lifetime; only parameters that resolved are kept, so
   // an empty Ping after a Status 7 does not repeat the stale ones.
@@ -234,15 +293,19 @@ net::awaitable<reply> ping_handler(services& svc, request_context& ctx, const wb
 
   // Subscribe first, then check (STYLE.md 4): a change between the check and the wait is kept for wait().
   auto sub = co_await push_wait::subscribe_newest(hub, ctx);
-  const auto leases = push_wait::watch_folders(svc, ctx, folders);
+  auto leases = push_wait::watch_folders(svc, ctx, folders);
   std::vector<std::size_t> all(folders.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-  const auto initial = co_await check_folders(svc, ctx, folders, all);
+  const checker who = checker::of(ctx);
+  const auto initial = co_await check_folders(svc, who, folders, all);
   if (initial.gone) co_return status(ping_status::folder_sync_required);
   if (!initial.changed.empty()) co_return ping_reply(ping_status::changes, initial.changed);
 
   const auto deadline = started + std::chrono::seconds(*params.heartbeat);
-  co_return co_await hold(svc, ctx, sub, folders, deadline);
+  reply parked;
+  parked.parked = std::make_unique<parked_ping>(svc, who, std::move(sub), std::move(folders),
+                                                std::move(leases), deadline);
+  co_return parked;
 }
 
 }  // namespace easd::protocol

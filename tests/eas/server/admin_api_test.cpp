@@ -104,6 +104,7 @@ protected:
                 "127.0.0.1",
                 [b = body](std::size_t limit) { return give_body(b, limit); },
                 [] {},
+                nullptr,
                 {},
                 false,
                 false,
