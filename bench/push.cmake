@@ -28,12 +28,16 @@ if(TARGET easd_test_support)
   endif()
 
   # The issue's numbers: 10,000 held Pings over TLS and over plain HTTP with 200 latency samples each,
-  # and latency with a single Ping held. One run at a time; the machine should be otherwise quiet.
+  # and latency with a single Ping held — with IMAP NOTIFY, then with Dovecot's push plugin. One run at a time; the machine should be otherwise quiet.
   add_custom_target(run_push_bench
     COMMAND push_load --steps 0 --samples 200
     COMMAND push_load --steps 5000,10000 --samples 200 --rate 50
     COMMAND push_load --plain --steps 5000,10000 --samples 200
     COMMAND push_load --nodes 2 --probe-devices 2 --steps 5000,10000 --samples 200 --rate 50
+    COMMAND push_load --push-plugin --steps 0 --samples 200
+    COMMAND push_load --push-plugin --steps 5000,10000 --samples 200 --rate 50
+    COMMAND push_load --push-plugin --plain --steps 5000,10000 --samples 200
+    COMMAND push_load --push-plugin --nodes 2 --probe-devices 2 --steps 5000,10000 --samples 200 --rate 50
     DEPENDS push_load
     USES_TERMINAL
     COMMENT "push_load: held Pings and push latency against easd + Dovecot on loopback")

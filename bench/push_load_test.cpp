@@ -76,9 +76,9 @@ TEST(PushOptions, Defaults) {
 
 TEST(PushOptions, Values) {
   const char* argv[] = {"push_load", "--steps", "1000,5000", "--plain", "--nodes", "2", "--heartbeat", "120",
-                        "--empty-pings", "--protocol", "16.1"};
+                        "--empty-pings", "--protocol", "16.1", "--push-plugin"};
   std::string err;
-  auto o = parse_load_options(11, argv, &err);
+  auto o = parse_load_options(12, argv, &err);
   ASSERT_TRUE(o) << err;
   EXPECT_EQ(o->steps, (std::vector<unsigned>{1000, 5000}));
   EXPECT_TRUE(o->plain);
@@ -86,6 +86,7 @@ TEST(PushOptions, Values) {
   EXPECT_EQ(o->nodes, 2u);
   EXPECT_EQ(o->heartbeat, 120u);
   EXPECT_EQ(o->protocol_version, "16.1");
+  EXPECT_TRUE(o->push_plugin);
 }
 
 TEST(PushOptions, Rejects) {
@@ -97,6 +98,9 @@ TEST(PushOptions, Rejects) {
   EXPECT_FALSE(parse_load_options(2, missing, &err));
   const char* nodes[] = {"push_load", "--nodes", "3"};
   EXPECT_FALSE(parse_load_options(3, nodes, &err));
+  const char* plugin_external[] = {"push_load", "--push-plugin", "--url", "http://127.0.0.1:8080", "--pid", "7",
+                                   "--imap-port", "1143"};
+  EXPECT_FALSE(parse_load_options(8, plugin_external, &err));
   const char* url_alone[] = {"push_load", "--url", "https://127.0.0.1:8443"};
   EXPECT_FALSE(parse_load_options(3, url_alone, &err));
   const char* unknown[] = {"push_load", "--fast"};

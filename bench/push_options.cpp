@@ -33,7 +33,8 @@ const char* load_usage() {
   return "usage: push_load [--steps N,N,...] [--devices-per-user N] [--probe-devices N] [--samples N]\n"
          "                 [--warmup N] [--heartbeat S] [--empty-pings] [--protocol V] [--rate N/s]\n"
          "                 [--threads N] [--per-address N] [--settle S] [--idle-window S] [--duration S]\n"
-         "                 [--step-timeout S] [--plain] [--nodes 1|2] [--imap-tls] [--extra-toml FILE]\n"
+         "                 [--step-timeout S] [--plain] [--nodes 1|2] [--imap-tls] [--push-plugin]\n"
+         "                 [--extra-toml FILE]\n"
          "                 [--log-level trace|debug|info|warn]\n"
          "                 [--url URL --pid PID ... --imap-port N [--ca FILE] [--password PW]]\n";
 }
@@ -80,6 +81,7 @@ std::optional<load_options> parse_load_options(int argc, const char* const* argv
     else if (a == "--empty-pings") o.empty_pings = true;
     else if (a == "--plain") o.plain = true;
     else if (a == "--imap-tls") o.imap_tls = true;
+    else if (a == "--push-plugin") o.push_plugin = true;
     else if (a == "--steps") ok = has_value && to_list(v, o.steps) && ++i;
     else if (a == "--devices-per-user") ok = num(o.devices_per_user) && o.devices_per_user > 0;
     else if (a == "--probe-devices") ok = num(o.probe_devices);
@@ -122,6 +124,7 @@ std::optional<load_options> parse_load_options(int argc, const char* const* argv
     if (o.imap_port == 0) return fail("--url needs --imap-port (Dovecot's plain IMAP port)");
     for (const auto& u : o.urls)
       if (!parse_url(u)) return fail("--url " + u + ": expected http[s]://IPv4:PORT");
+    if (o.push_plugin) return fail("--push-plugin configures the Dovecot it starts: not with --url");
   } else if (!o.pids.empty() || o.imap_port != 0) {
     return fail("--pid and --imap-port go with --url");
   }

@@ -29,6 +29,9 @@ struct load_options {
   bool plain = false;            // HTTP instead of HTTPS
   unsigned nodes = 1;            // easd processes (2: sharing one Redis)
   bool imap_tls = false;         // easd → Dovecot over TLS (imaps) instead of plain IMAP on loopback
+  // Dovecot's push_notification plugin PUTs each LMTP delivery to the first node's admin listener, and
+  // easd holds no IMAP connection per user ([push] imap_watch = false); latency samples are LMTP deliveries.
+  bool push_plugin = false;
   std::string extra_toml;        // file appended to each easd's configuration
   std::string log_level = "warn";  // easd's [log] level (debug for a diagnosis; it costs CPU at scale)
   // Existing servers instead of starting them (all of --url/--pid/--imap-port then):

@@ -1,5 +1,7 @@
 #include "bench/push_servers.hpp"
 
+#include "tests/support/lmtp_client.hpp"
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -7,6 +9,9 @@
 namespace easd::bench {
 
 namespace {
+
+// The shared secret Dovecot's OX driver presents to easd's admin listener (--push-plugin).
+constexpr const char* push_secret = "bench-push-secret-0123";
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
@@ -34,10 +39,18 @@ load_servers::load_servers(const load_options& o) {
   if (o.imap_tls && o.nodes > 1) throw std::runtime_error("--imap-tls is for one node only");
 
   run_ = std::make_unique<test::run_dir>("bench-push");
+  push_plugin = o.push_plugin;
+  // Dovecot starts first, so the admin port it will PUT to is chosen now.
+  const std::uint16_t admin_port = push_plugin ? test::free_loopback_port() : 0;
   test::dovecot_options d;
   d.many_connections = true;
+  if (push_plugin) {
+    d.push_url = "http://easd:" + std::string(push_secret) + "@127.0.0.1:" + std::to_string(admin_port) +
+                 "/push/dovecot";
+  }
   dovecot_ = std::make_unique<test::dovecot_service>(run_->path(), std::move(d));
   imap_port = dovecot_->imap_port();
+  lmtp_port = dovecot_->lmtp_port();
   password = dovecot_->password();
 
   // Logins of thousands of users in a burst must not trip the per-address failure limits, and a request
@@ -48,6 +61,7 @@ load_servers::load_servers(const load_options& o) {
     redis_ = std::make_unique<test::redis_service>(run_->path());
     extra += "\n[redis]\nurl = \"redis://127.0.0.1:" + std::to_string(redis_->port()) + "\"\n";
   }
+  if (push_plugin) extra += "\n[push]\nimap_watch = false\n";
   if (!o.extra_toml.empty()) extra += "\n" + read_text(o.extra_toml);
 
   for (unsigned n = 0; n < o.nodes; ++n) {
@@ -59,6 +73,11 @@ load_servers::load_servers(const load_options& o) {
     e.plain = o.plain;
     e.log_level = o.log_level;
     e.extra_toml = extra;
+    // Only the first node hears from Dovecot; a second node's Pings wake through Redis.
+    if (push_plugin && n == 0) {
+      e.extra_toml += "\n[admin]\nlisten = \"127.0.0.1:" + std::to_string(admin_port) + "\"\npush_secret = \"" +
+                      push_secret + "\"\n";
+    }
     if (o.imap_tls) {
       e.imap_security = "tls";
     } else {
@@ -73,7 +92,10 @@ load_servers::load_servers(const load_options& o) {
   }
   description = std::to_string(o.nodes) + " easd node(s) " + (o.plain ? "over plain HTTP" : "over TLS") +
                 ", IMAP to Dovecot " + (o.imap_tls ? "over TLS" : "plain on loopback") +
-                (redis_ ? ", sharing one Redis" : "");
+                (redis_ ? ", sharing one Redis" : "") +
+                (push_plugin ? "; new mail from Dovecot's push_notification plugin (LMTP deliveries, PUT to node 0),"
+                               " no IMAP watch"
+                             : "; new mail from IMAP NOTIFY");
 }
 
 load_servers::~load_servers() {

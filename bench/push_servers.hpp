@@ -22,6 +22,8 @@ public:
   std::vector<server_target> targets;  // one per easd node
   std::vector<int> pids;               // easd PIDs, in the same order
   std::uint16_t imap_port = 0;         // Dovecot's plain IMAP port
+  std::uint16_t lmtp_port = 0;         // Dovecot's LMTP port (0 with external servers)
+  bool push_plugin = false;            // Dovecot PUTs deliveries to the first node; no IMAP watch
   std::string password;                // every user's (Dovecot's static passdb)
   std::vector<std::string> ca_files;   // trust for TLS targets (none = unverified)
   std::string description;             // what was started, for the report

@@ -6,17 +6,13 @@
 #include "tests/support/eas_client.hpp"
 #include "tests/support/eas_device.hpp"
 #include "tests/support/imap_test_client.hpp"
+#include "tests/support/lmtp_client.hpp"
 #include "tests/support/services.hpp"
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/streambuf.hpp>
-#include <boost/asio/write.hpp>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <future>
-#include <istream>
 #include <memory>
 #include <regex>
 #include <thread>
@@ -24,50 +20,10 @@
 namespace easd::test {
 namespace {
 
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
 using namespace std::chrono_literals;
 
 constexpr const char* push_secret = "dovecot-push-0123456789";
 constexpr const char* metadata_key = "/private/vendor/vendor.dovecot/http-notify";
-
-std::uint16_t free_port() {
-  net::io_context io;
-  tcp::acceptor a(io, {net::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
-
-// Delivers one message over LMTP (RFC 2033); throws when Dovecot does not accept it.
-void lmtp_deliver(std::uint16_t port, const std::string& rcpt, const std::string& subject) {
-  net::io_context io;
-  tcp::socket s(io);
-  s.connect({net::ip::make_address("127.0.0.1"), port});
-  net::streambuf in;
-  auto expect = [&](const char* code) {
-    // Multi-line replies ("250-…") end with the line whose code is followed by a space.
-    for (;;) {
-      net::read_until(s, in, "\r\n");
-      std::istream is(&in);
-      std::string line;
-      std::getline(is, line);
-      if (line.size() < 4 || line.compare(0, 3, code) != 0) throw std::runtime_error("LMTP: " + line);
-      if (line[3] == ' ') return;
-    }
-  };
-  auto say = [&](const std::string& line, const char* code) {
-    net::write(s, net::buffer(line + "\r\n"));
-    expect(code);
-  };
-  expect("220");
-  say("LHLO easd-test", "250");
-  say("MAIL FROM:<bob@example.test>", "250");
-  say("RCPT TO:<" + rcpt + ">", "250");
-  say("DATA", "354");
-  say("From: Bob <bob@example.test>\r\nTo: <" + rcpt + ">\r\nSubject: " + subject +
-          "\r\nMessage-ID: <" + subject + "@example.test>\r\n\r\nPushed by Dovecot.\r\n.",
-      "250");  // one 250 per recipient
-  say("QUIT", "221");
-}
 
 struct push_stats {
   unsigned received = 0, published = 0, refused = 0;
@@ -77,7 +33,7 @@ class DovecotPushTest : public ::testing::Test {
 protected:
   static void SetUpTestSuite() {
     run_ = new run_dir("dovecot-push");
-    admin_port_ = free_port();
+    admin_port_ = free_loopback_port();
     dovecot_options d;
     d.push_url = "http://easd:" + std::string(push_secret) + "@127.0.0.1:" + std::to_string(admin_port_) +
                  "/push/dovecot";

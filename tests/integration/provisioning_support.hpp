@@ -5,10 +5,9 @@
 
 #include "tests/integration/held_request.hpp"
 #include "tests/integration/mail_support.hpp"
+#include "tests/support/lmtp_client.hpp"
 #include "tests/support/ping_request.hpp"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/json.hpp>
 
 #include <sys/wait.h>
@@ -32,12 +31,6 @@ inline std::string suite_toml(std::uint16_t admin_port) {
          "[policy.strict]\ndevice_password_enabled = true\nmin_device_password_length = 6\n"
          "[[access.rule]]\naction = \"quarantine\"\ndevice_type = \"Quarantine*\"\n"
          "[[access.rule]]\naction = \"block\"\ndevice_type = \"Blocked*\"\n";
-}
-
-inline std::uint16_t free_port() {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
 }
 
 enum class key_in { body, header, query };
@@ -200,7 +193,7 @@ protected:
   static void SetUpTestSuite() {
     env_ = new environment;
     env_->provisioning = true;
-    admin_.port = free_port();
+    admin_.port = free_loopback_port();
     env_->start(/*condstore=*/true, /*plain=*/false, /*count_imap=*/false, suite_toml(admin_.port));
   }
   static void TearDownTestSuite() {
