@@ -35,14 +35,20 @@ reply status_reply(const command_info& cmd, common_status s, protocol_version v,
   return r;
 }
 
+boost::asio::awaitable<reply> resume_parked(std::unique_ptr<parked_request> parked) {
+  for (;;) {
+    auto resumed = parked->resume();
+    reply r = co_await std::move(resumed);
+    parked = std::move(r.parked);
+    if (!parked) co_return r;
+  }
+}
+
 boost::asio::awaitable<reply> dispatcher::dispatch(request_context& ctx, std::string_view body) const {
   reply r = co_await dispatch_parkable(ctx, body);
-  while (r.parked) {
-    const auto parked = std::move(r.parked);
-    auto resumed = parked->resume();
-    r = co_await std::move(resumed);
-  }
-  co_return r;
+  if (!r.parked) co_return r;
+  auto resumed = resume_parked(std::move(r.parked));
+  co_return co_await std::move(resumed);
 }
 
 boost::asio::awaitable<reply> dispatcher::dispatch_parkable(request_context& ctx, std::string_view body) const {

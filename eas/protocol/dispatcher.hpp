@@ -9,6 +9,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <memory>
 #include <string_view>
 
 namespace easd::protocol {
@@ -16,6 +17,10 @@ namespace easd::protocol {
 // The reply for a common status: `<Root><Status>N</Status></Root>` in the command's own namespace for
 // 14.0+, else the 12.1 HTTP code with an empty body. Commands without a root answer with HTTP too.
 reply status_reply(const command_info& cmd, common_status s, protocol_version v, bool has_policy_key = true);
+
+// Runs a parked request's wait (again, should it park again) and returns the final reply. The request is
+// destroyed before this returns, so what it held (a subscription, an IMAP watch lease) ends first.
+boost::asio::awaitable<reply> resume_parked(std::unique_ptr<parked_request> parked);
 
 class dispatcher {
 public:

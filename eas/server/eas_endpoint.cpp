@@ -50,15 +50,9 @@ public:
       : ctx_(ctx), request_(std::move(request)) {}
 
   net::awaitable<void> finish(exchange& ex) override {
-    auto resumed = request_->resume();
+    // The subscription and the IMAP watch lease end before the answer is written.
+    auto resumed = protocol::resume_parked(std::move(request_));
     protocol::reply reply = co_await std::move(resumed);
-    request_.reset();  // the subscription and the IMAP watch lease end before the answer is written
-    if (reply.parked) {
-      // A wait that parks again is a handler bug; answer rather than hold the connection forever.
-      spdlog::error("a resumed request parked again command={}", ex.summary.command);
-      reply = protocol::reply{};
-      reply.http_status = 500;
-    }
     answer(ctx_, ex, std::move(reply));
   }
 

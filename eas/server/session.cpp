@@ -193,7 +193,6 @@ net::awaitable<next> serve_one(Stream& stream, session_host& host, connection_co
     held->ex.summary = std::move(ex.summary);
     held->started = started;
     held->keep_alive_asked = parser.get().keep_alive();
-    buffer.shrink_to_fit();
     co_return next::more;
   }
   const std::size_t linger =

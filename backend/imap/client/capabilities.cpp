@@ -4,14 +4,22 @@
 
 namespace easd::backend::imap {
 
+namespace {
+
+// The next space-separated word of `rest` ("" for a run of spaces), which loses it and its space.
+std::string_view take_word(std::string_view& rest) noexcept {
+  const auto sp = rest.find(' ');
+  const auto word = rest.substr(0, sp);
+  rest.remove_prefix(sp == std::string_view::npos ? rest.size() : sp + 1);
+  return word;
+}
+
+}  // namespace
+
 capabilities capabilities::from_text(std::string_view atoms) {
   capabilities c;
   while (!atoms.empty()) {
-    auto sp = atoms.find(' ');
-    auto word = atoms.substr(0, sp);
-    if (!word.empty()) c.add(word);
-    if (sp == std::string_view::npos) break;
-    atoms.remove_prefix(sp + 1);
+    if (const auto word = take_word(atoms); !word.empty()) c.add(word);
   }
   c.text_.shrink_to_fit();
   return c;
@@ -20,8 +28,8 @@ capabilities capabilities::from_text(std::string_view atoms) {
 capabilities capabilities::from_response(const response& r) { return from_response_named(r, "CAPABILITY"); }
 
 void capabilities::merge(const capabilities& other) {
-  for (const auto& n : other.names()) {
-    if (!has(n)) add(n);
+  for (std::string_view rest = other.text_; !rest.empty();) {
+    if (const auto n = take_word(rest); !has(n)) add(n);
   }
   text_.shrink_to_fit();
 }
@@ -43,21 +51,13 @@ void capabilities::add(std::string_view name) {
 
 std::vector<std::string> capabilities::names() const {
   std::vector<std::string> out;
-  std::string_view rest = text_;
-  while (!rest.empty()) {
-    const auto sp = rest.find(' ');
-    out.emplace_back(rest.substr(0, sp));
-    rest.remove_prefix(sp + 1);
-  }
+  for (std::string_view rest = text_; !rest.empty();) out.emplace_back(take_word(rest));
   return out;
 }
 
 bool capabilities::has(std::string_view name) const noexcept {
-  std::string_view rest = text_;
-  while (!rest.empty()) {
-    const auto sp = rest.find(' ');
-    if (iequals_ascii(rest.substr(0, sp), name)) return true;
-    rest.remove_prefix(sp + 1);
+  for (std::string_view rest = text_; !rest.empty();) {
+    if (iequals_ascii(take_word(rest), name)) return true;
   }
   return false;
 }

@@ -296,14 +296,14 @@ net::awaitable<reply> ping_handler(services& svc, request_context& ctx, const wb
   auto leases = push_wait::watch_folders(svc, ctx, folders);
   std::vector<std::size_t> all(folders.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
-  const checker who = checker::of(ctx);
+  checker who = checker::of(ctx);
   const auto initial = co_await check_folders(svc, who, folders, all);
   if (initial.gone) co_return status(ping_status::folder_sync_required);
   if (!initial.changed.empty()) co_return ping_reply(ping_status::changes, initial.changed);
 
   const auto deadline = started + std::chrono::seconds(*params.heartbeat);
   reply parked;
-  parked.parked = std::make_unique<parked_ping>(svc, who, std::move(sub), std::move(folders),
+  parked.parked = std::make_unique<parked_ping>(svc, std::move(who), std::move(sub), std::move(folders),
                                                 std::move(leases), deadline);
   co_return parked;
 }
